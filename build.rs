@@ -1,0 +1,38 @@
+//! Finds the message tables in `locales/` so that adding a language is adding one file.
+//!
+//! Writes `$OUT_DIR/locales.rs`: a sorted list of `(code, text)` pairs, each text included from
+//! `locales/{code}.txt`. The format and the completeness rules are in `src/i18n.rs`.
+
+use std::{env, fs, path::PathBuf};
+
+fn main() {
+    let dir = PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("set by cargo")).join("locales");
+    println!("cargo:rerun-if-changed={}", dir.display());
+    let mut locales: Vec<(String, PathBuf)> = fs::read_dir(&dir)
+        .expect("locales/ exists")
+        .filter_map(|entry| {
+            let path = entry.ok()?.path();
+            let code = path.file_stem()?.to_str()?.to_owned();
+            (path.extension()? == "txt").then_some((code, path))
+        })
+        .collect();
+    locales.sort();
+    for (code, path) in &locales {
+        assert!(
+            !code.is_empty() && code.chars().all(|c| c.is_ascii_lowercase()),
+            "locale file names are lowercase ISO 639-1 codes: {}",
+            path.display()
+        );
+        println!("cargo:rerun-if-changed={}", path.display());
+    }
+    let entries: String = locales
+        .iter()
+        .map(|(code, path)| format!("    ({code:?}, include_str!({:?})),\n", path.display().to_string()))
+        .collect();
+    let out = PathBuf::from(env::var("OUT_DIR").expect("set by cargo")).join("locales.rs");
+    fs::write(
+        out,
+        format!("/// Every `locales/*.txt`, by code, sorted.\npub(crate) const LOCALE_FILES: &[(&str, &str)] = &[\n{entries}];\n"),
+    )
+    .expect("OUT_DIR is writable");
+}

@@ -1,0 +1,342 @@
+//! Thryve's data sources: which exist, which a browser can connect, and how a configured selection
+//! becomes the list the screen shows.
+//!
+//! Pure: no DOM, no network. Facts from `shared/thryve-reference.md`.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// A Thryve data source ID (`dataSource` in Thryve's URLs).
+pub type SourceId = u32;
+
+/// How a data source is connected.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Kind {
+    /// Connected from a browser through Thryve's direct connection URLs.
+    Web,
+    /// Connected only through Thryve's mobile SDKs; a web screen must not offer to connect it.
+    Native,
+}
+
+/// One entry of Thryve's catalogue.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DataSource {
+    pub id: SourceId,
+    pub name: &'static str,
+    pub kind: Kind,
+}
+
+const fn web(id: SourceId, name: &'static str) -> DataSource {
+    DataSource {
+        id,
+        name,
+        kind: Kind::Web,
+    }
+}
+
+const fn native(id: SourceId, name: &'static str) -> DataSource {
+    DataSource {
+        id,
+        name,
+        kind: Kind::Native,
+    }
+}
+
+/// Every data source the screen knows, in Thryve's ID order (also the default display order).
+pub const CATALOGUE: &[DataSource] = &[
+    web(1, "Fitbit"),
+    web(2, "Garmin"),
+    web(3, "Polar"),
+    native(5, "Apple Health"),
+    native(6, "Samsung Health"),
+    web(8, "Withings"),
+    web(11, "Strava"),
+    web(16, "Omron Connect"),
+    web(17, "Suunto"),
+    web(18, "Oura"),
+    web(21, "iHealth"),
+    web(27, "Beurer"),
+    web(38, "Huawei Health"),
+    web(41, "Dexcom"),
+    web(42, "Whoop"),
+    web(43, "Decathlon"),
+    native(44, "Health Connect"),
+    web(45, "Komoot"),
+    web(46, "FreeStyle Libre"),
+    native(47, "ShenAI"),
+];
+
+/// Sources Thryve has retired. They are never offered, even when configured.
+pub const END_OF_LIFE: &[(SourceId, &str)] = &[(12, "Google Fit REST"), (40, "Google Fit native")];
+
+/// Looks a source up in the catalogue.
+pub fn find(id: SourceId) -> Option<&'static DataSource> {
+    CATALOGUE.iter().find(|source| source.id == id)
+}
+
+/// A source as the screen shows it: catalogue facts plus the host's customisation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Source {
+    pub id: SourceId,
+    pub name: String,
+    pub kind: Kind,
+    /// An image URL for the source's mark; without one the screen draws a monogram.
+    pub logo: Option<String>,
+    /// Shown first and marked as recommended.
+    pub featured: bool,
+}
+
+impl Source {
+    /// Whether this screen may offer a Connect button for it.
+    pub fn is_web(&self) -> bool {
+        self.kind == Kind::Web
+    }
+
+    /// One or two letters that stand for the source where no logo is configured.
+    pub fn monogram(&self) -> String {
+        monogram(&self.name)
+    }
+}
+
+/// The initials of the first two words of a name, upper-cased ("Omron Connect" -> "OC").
+pub fn monogram(name: &str) -> String {
+    name.split_whitespace()
+        .filter_map(|word| word.chars().find(|c| c.is_alphanumeric()))
+        .take(2)
+        .flat_map(char::to_uppercase)
+        .collect()
+}
+
+/// What a host may change about the list, on top of the catalogue.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Selection {
+    /// The sources to show, in display order. `None` means every web source of the catalogue
+    /// (and every native one when `show_native` is set).
+    pub order: Option<Vec<SourceId>>,
+    /// Sources never to show, whatever `order` says.
+    pub hidden: Vec<SourceId>,
+    /// Sources shown first, marked as recommended.
+    pub featured: Vec<SourceId>,
+    /// Display names that replace the catalogue's (and name sources the catalogue does not know yet).
+    pub names: BTreeMap<SourceId, String>,
+    /// Logo image URLs.
+    pub logos: BTreeMap<SourceId, String>,
+    /// Whether native sources appear (as "available in the mobile app").
+    pub show_native: bool,
+}
+
+/// Why a selection cannot be shown.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SelectionError {
+    /// Thryve retired this source.
+    EndOfLife(SourceId, &'static str),
+    /// Not in the catalogue and no display name was configured for it.
+    Unknown(SourceId),
+    /// Listed twice.
+    Duplicate(SourceId),
+    /// Nothing is left to show.
+    Empty,
+}
+
+impl fmt::Display for SelectionError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SelectionError::EndOfLife(id, name) => write!(
+                f,
+                "data source {id} ({name}) has reached its end of life at Thryve and cannot be offered"
+            ),
+            SelectionError::Unknown(id) => write!(
+                f,
+                "data source {id} is not in the catalogue; give it a display name in the JSON settings to offer it"
+            ),
+            SelectionError::Duplicate(id) => write!(f, "data source {id} is listed twice"),
+            SelectionError::Empty => write!(f, "no data source is left to show"),
+        }
+    }
+}
+
+impl Selection {
+    /// Resolves the selection against the catalogue into the list to show.
+    pub fn resolve(&self) -> Result<Vec<Source>, SelectionError> {
+        let ids: Vec<SourceId> = match &self.order {
+            Some(order) => order.clone(),
+            None => CATALOGUE
+                .iter()
+                .filter(|s| s.kind == Kind::Web || self.show_native)
+                .map(|s| s.id)
+                .collect(),
+        };
+        let mut seen = Vec::with_capacity(ids.len());
+        let mut sources = Vec::with_capacity(ids.len());
+        for id in ids {
+            if let Some(&(_, name)) = END_OF_LIFE.iter().find(|(eol, _)| *eol == id) {
+                return Err(SelectionError::EndOfLife(id, name));
+            }
+            if seen.contains(&id) {
+                return Err(SelectionError::Duplicate(id));
+            }
+            seen.push(id);
+            if self.hidden.contains(&id) {
+                continue;
+            }
+            let known = find(id);
+            let name = match (self.names.get(&id), known) {
+                (Some(name), _) => name.clone(),
+                (None, Some(source)) => source.name.to_owned(),
+                (None, None) => return Err(SelectionError::Unknown(id)),
+            };
+            // A source the catalogue does not know yet is assumed to be a web source: the host
+            // named it on purpose.
+            let kind = known.map_or(Kind::Web, |s| s.kind);
+            if kind == Kind::Native && !self.show_native {
+                continue;
+            }
+            sources.push(Source {
+                id,
+                name,
+                kind,
+                logo: self.logos.get(&id).cloned(),
+                featured: self.featured.contains(&id),
+            });
+        }
+        // Featured first; otherwise the configured order stays (the sort is stable).
+        sources.sort_by_key(|s| !s.featured);
+        if sources.is_empty() {
+            return Err(SelectionError::Empty);
+        }
+        Ok(sources)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ids(sources: &[Source]) -> Vec<SourceId> {
+        sources.iter().map(|s| s.id).collect()
+    }
+
+    #[test]
+    fn default_selection_is_every_web_source_in_id_order() {
+        let sources = Selection::default().resolve().unwrap();
+        assert_eq!(
+            ids(&sources),
+            vec![1, 2, 3, 8, 11, 16, 17, 18, 21, 27, 38, 41, 42, 43, 45, 46]
+        );
+        assert!(sources.iter().all(Source::is_web));
+    }
+
+    #[test]
+    fn native_sources_appear_only_when_asked() {
+        let sources = Selection {
+            show_native: true,
+            ..Selection::default()
+        }
+        .resolve()
+        .unwrap();
+        let native: Vec<_> = sources.iter().filter(|s| !s.is_web()).map(|s| s.id).collect();
+        assert_eq!(native, vec![5, 6, 44, 47]);
+
+        let listed_without_flag = Selection {
+            order: Some(vec![5, 1]),
+            ..Selection::default()
+        }
+        .resolve()
+        .unwrap();
+        assert_eq!(ids(&listed_without_flag), vec![1]);
+    }
+
+    #[test]
+    fn configured_order_is_kept_and_featured_come_first() {
+        let sources = Selection {
+            order: Some(vec![11, 1, 18, 2]),
+            featured: vec![18],
+            hidden: vec![2],
+            ..Selection::default()
+        }
+        .resolve()
+        .unwrap();
+        assert_eq!(ids(&sources), vec![18, 11, 1]);
+        assert!(sources[0].featured && !sources[1].featured);
+    }
+
+    #[test]
+    fn end_of_life_sources_are_refused() {
+        for id in [12, 40] {
+            let err = Selection {
+                order: Some(vec![1, id]),
+                ..Selection::default()
+            }
+            .resolve()
+            .unwrap_err();
+            assert!(matches!(err, SelectionError::EndOfLife(got, _) if got == id));
+            assert!(err.to_string().contains("end of life"));
+        }
+    }
+
+    #[test]
+    fn unknown_sources_need_a_name_and_duplicates_are_refused() {
+        let unknown = Selection {
+            order: Some(vec![99]),
+            ..Selection::default()
+        };
+        assert_eq!(unknown.resolve(), Err(SelectionError::Unknown(99)));
+
+        let named = Selection {
+            order: Some(vec![99]),
+            names: BTreeMap::from([(99, "Newcomer".to_owned())]),
+            ..Selection::default()
+        };
+        let sources = named.resolve().unwrap();
+        assert_eq!(sources[0].name, "Newcomer");
+        assert!(sources[0].is_web());
+
+        let twice = Selection {
+            order: Some(vec![1, 2, 1]),
+            ..Selection::default()
+        };
+        assert_eq!(twice.resolve(), Err(SelectionError::Duplicate(1)));
+    }
+
+    #[test]
+    fn hiding_everything_is_an_error_not_a_blank_screen() {
+        let selection = Selection {
+            order: Some(vec![1]),
+            hidden: vec![1],
+            ..Selection::default()
+        };
+        assert_eq!(selection.resolve(), Err(SelectionError::Empty));
+    }
+
+    #[test]
+    fn names_and_logos_override_the_catalogue() {
+        let sources = Selection {
+            order: Some(vec![1]),
+            names: BTreeMap::from([(1, "Fitbit by Google".to_owned())]),
+            logos: BTreeMap::from([(1, "/logos/fitbit.svg".to_owned())]),
+            ..Selection::default()
+        }
+        .resolve()
+        .unwrap();
+        assert_eq!(sources[0].name, "Fitbit by Google");
+        assert_eq!(sources[0].logo.as_deref(), Some("/logos/fitbit.svg"));
+    }
+
+    #[test]
+    fn monograms() {
+        assert_eq!(monogram("Fitbit"), "F");
+        assert_eq!(monogram("Omron Connect"), "OC");
+        assert_eq!(monogram("iHealth"), "I");
+        assert_eq!(monogram("FreeStyle Libre"), "FL");
+        assert_eq!(monogram("A B C"), "AB");
+        assert_eq!(monogram("  "), "");
+    }
+
+    #[test]
+    fn catalogue_ids_are_unique_and_exclude_end_of_life() {
+        for (i, a) in CATALOGUE.iter().enumerate() {
+            assert!(CATALOGUE[i + 1..].iter().all(|b| b.id != a.id));
+            assert!(END_OF_LIFE.iter().all(|(id, _)| *id != a.id));
+        }
+    }
+}

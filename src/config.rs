@@ -1,0 +1,580 @@
+//! The screen's settings: the raw strings a host gives ([`Settings`], from data attributes or
+//! code) and their validated form ([`Config`]). Every rule about what is allowed lives here.
+
+use crate::catalogue::{Selection, Source, SourceId};
+use crate::i18n;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::fmt;
+use url::Url;
+
+pub const DEFAULT_TOKEN_ENDPOINT: &str = "/api/connection-session";
+pub const DEFAULT_THRYVE_BASE_URL: &str = "https://service2.und-gesund.de/";
+pub const DEFAULT_TOKEN_MAX_AGE_SECS: u64 = 5 * 60;
+pub const DEFAULT_REQUEST_TIMEOUT_SECS: u64 = 10;
+
+/// How a connect (and a navigating disconnect) is opened.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum OpenMode {
+    /// Navigate this window; Thryve sends the user back to `redirect_uri`.
+    #[default]
+    SameTab,
+    /// Open a new tab without `redirect_uri`; the user closes it on Thryve's result page.
+    NewTab,
+}
+
+/// How a disconnect is carried out.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum DisconnectMode {
+    /// A background GET of the revoke URL; the page stays.
+    #[default]
+    Background,
+    /// Open the revoke URL like a connect.
+    Navigate,
+}
+
+/// The host's settings as given: each field is the text of the data attribute named beside it.
+/// `None` means "not set" (the default applies).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Settings {
+    /// `data-token-endpoint`
+    pub token_endpoint: Option<String>,
+    /// `data-status-endpoint`
+    pub status_endpoint: Option<String>,
+    /// `data-thryve-base-url`
+    pub thryve_base_url: Option<String>,
+    /// `data-redirect-uri`
+    pub redirect_uri: Option<String>,
+    /// `data-sources`: comma-separated IDs in display order
+    pub sources: Option<String>,
+    /// `data-open`: `same-tab` | `new-tab`
+    pub open: Option<String>,
+    /// `data-disconnect`: `background` | `navigate`
+    pub disconnect: Option<String>,
+    /// `data-locale`
+    pub locale: Option<String>,
+    /// `data-show-native`: `true` | `false`
+    pub show_native: Option<String>,
+    /// `data-token-max-age`: seconds
+    pub token_max_age: Option<String>,
+    /// `data-request-timeout`: seconds
+    pub request_timeout: Option<String>,
+    /// The text of a `<script type="application/json">` inside the mount element: see [`Extras`].
+    pub json: Option<String>,
+}
+
+impl Settings {
+    /// The data attributes, by name, and the field each fills.
+    pub const ATTRIBUTES: &'static [(&'static str, fn(&mut Settings) -> &mut Option<String>)] = &[
+        ("data-token-endpoint", |s| &mut s.token_endpoint),
+        ("data-status-endpoint", |s| &mut s.status_endpoint),
+        ("data-thryve-base-url", |s| &mut s.thryve_base_url),
+        ("data-redirect-uri", |s| &mut s.redirect_uri),
+        ("data-sources", |s| &mut s.sources),
+        ("data-open", |s| &mut s.open),
+        ("data-disconnect", |s| &mut s.disconnect),
+        ("data-locale", |s| &mut s.locale),
+        ("data-show-native", |s| &mut s.show_native),
+        ("data-token-max-age", |s| &mut s.token_max_age),
+        ("data-request-timeout", |s| &mut s.request_timeout),
+    ];
+
+    /// Fills settings from an attribute reader (`Element::get_attribute` in the browser).
+    pub fn from_attributes(get: impl Fn(&str) -> Option<String>) -> Settings {
+        let mut settings = Settings::default();
+        for (name, field) in Self::ATTRIBUTES {
+            *field(&mut settings) = get(name);
+        }
+        settings
+    }
+}
+
+/// What the JSON settings block may hold: what attributes cannot say well.
+///
+/// ```json
+/// { "sources": [11, 1, 18], "names": {"1": "Fitbit"}, "logos": {"1": "/img/fitbit.svg"},
+///   "featured": [18], "hidden": [2] }
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Extras {
+    /// Display order; wins over `data-sources` when both are given.
+    #[serde(default)]
+    pub sources: Option<Vec<SourceId>>,
+    #[serde(default)]
+    pub names: BTreeMap<SourceId, String>,
+    #[serde(default)]
+    pub logos: BTreeMap<SourceId, String>,
+    #[serde(default)]
+    pub featured: Vec<SourceId>,
+    #[serde(default)]
+    pub hidden: Vec<SourceId>,
+}
+
+/// One thing wrong with the settings, named after the attribute it concerns.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConfigError {
+    pub setting: &'static str,
+    pub problem: String,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.setting, self.problem)
+    }
+}
+
+/// Validated settings.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Config {
+    pub token_endpoint: Url,
+    pub status_endpoint: Option<Url>,
+    /// Ends with `/`.
+    pub thryve_base: Url,
+    /// The configured redirect; without one, same-tab flows come back to the current page.
+    pub redirect_uri: Option<Url>,
+    pub sources: Vec<Source>,
+    pub open: OpenMode,
+    pub disconnect: DisconnectMode,
+    /// A code from [`i18n::available`].
+    pub locale: &'static str,
+    pub token_max_age_ms: u64,
+    pub request_timeout_ms: u32,
+}
+
+impl Config {
+    /// Validates settings for a page at `page`, whose preferred languages (the page's `lang`,
+    /// then the browser's) are `languages`. Returns every problem at once.
+    pub fn from_settings(
+        settings: &Settings,
+        page: &Url,
+        languages: &[String],
+    ) -> Result<Config, Vec<ConfigError>> {
+        let mut errors = Vec::new();
+        let mut checker = Checker(&mut errors);
+
+        let token_endpoint = checker.check(
+            "data-token-endpoint",
+            http_url(page, settings.token_endpoint.as_deref().unwrap_or(DEFAULT_TOKEN_ENDPOINT)),
+        );
+        let status_endpoint = match non_empty(&settings.status_endpoint) {
+            Some(value) => checker.check("data-status-endpoint", http_url(page, value)).map(Some),
+            None => Some(None),
+        };
+        let thryve_base = checker.check(
+            "data-thryve-base-url",
+            thryve_base(page, non_empty(&settings.thryve_base_url).unwrap_or(DEFAULT_THRYVE_BASE_URL)),
+        );
+        let redirect_uri = match non_empty(&settings.redirect_uri) {
+            Some(value) => checker.check("data-redirect-uri", redirect(page, value)).map(Some),
+            None => Some(None),
+        };
+        let open = checker.check(
+            "data-open",
+            choice(&settings.open, &[("same-tab", OpenMode::SameTab), ("new-tab", OpenMode::NewTab)]),
+        );
+        let disconnect = checker.check(
+            "data-disconnect",
+            choice(
+                &settings.disconnect,
+                &[("background", DisconnectMode::Background), ("navigate", DisconnectMode::Navigate)],
+            ),
+        );
+        let show_native = checker.check("data-show-native", choice(&settings.show_native, &[("false", false), ("true", true)]));
+        let token_max_age = checker.check(
+            "data-token-max-age",
+            seconds(&settings.token_max_age, DEFAULT_TOKEN_MAX_AGE_SECS, 1..=24 * 60 * 60),
+        );
+        let request_timeout = checker.check(
+            "data-request-timeout",
+            seconds(&settings.request_timeout, DEFAULT_REQUEST_TIMEOUT_SECS, 1..=120),
+        );
+        let locale = checker.check("data-locale", locale(settings.locale.as_deref(), languages));
+        let order = checker.check("data-sources", source_list(settings.sources.as_deref()));
+        let extras = match non_empty(&settings.json) {
+            Some(text) => checker.check(
+                "JSON settings",
+                serde_json::from_str::<Extras>(text).map_err(|e| e.to_string()),
+            ),
+            None => Some(Extras::default()),
+        };
+        let sources = match (order, extras, show_native) {
+            (Some(order), Some(extras), Some(show_native)) => checker.check(
+                "data-sources",
+                Selection {
+                    order: extras.sources.or(order),
+                    hidden: extras.hidden,
+                    featured: extras.featured,
+                    names: extras.names,
+                    logos: extras.logos,
+                    show_native,
+                }
+                .resolve()
+                .map_err(|e| e.to_string()),
+            ),
+            _ => None,
+        };
+
+        match (
+            token_endpoint,
+            status_endpoint,
+            thryve_base,
+            redirect_uri,
+            open,
+            disconnect,
+            token_max_age,
+            request_timeout,
+            locale,
+            sources,
+        ) {
+            (
+                Some(token_endpoint),
+                Some(status_endpoint),
+                Some(thryve_base),
+                Some(redirect_uri),
+                Some(open),
+                Some(disconnect),
+                Some(token_max_age),
+                Some(request_timeout),
+                Some(locale),
+                Some(sources),
+            ) if errors.is_empty() => Ok(Config {
+                token_endpoint,
+                status_endpoint,
+                thryve_base,
+                redirect_uri,
+                sources,
+                open,
+                disconnect,
+                locale,
+                token_max_age_ms: token_max_age * 1000,
+                request_timeout_ms: (request_timeout * 1000) as u32,
+            }),
+            _ => Err(errors),
+        }
+    }
+
+    /// Where Thryve should send the user back to, seen from the page at `current`: the configured
+    /// redirect, else the current page without result parameters.
+    pub fn redirect_for(&self, current: &Url) -> Url {
+        self.redirect_uri.clone().unwrap_or_else(|| {
+            crate::outcome::clean_address(current).unwrap_or_else(|| current.clone())
+        })
+    }
+
+    /// The source with this ID, if the screen shows it.
+    pub fn source(&self, id: SourceId) -> Option<&Source> {
+        self.sources.iter().find(|s| s.id == id)
+    }
+}
+
+/// Collects every problem instead of stopping at the first.
+struct Checker<'a>(&'a mut Vec<ConfigError>);
+
+impl Checker<'_> {
+    fn check<T>(&mut self, setting: &'static str, result: Result<T, String>) -> Option<T> {
+        result
+            .map_err(|problem| self.0.push(ConfigError { setting, problem }))
+            .ok()
+    }
+}
+
+fn non_empty(value: &Option<String>) -> Option<&str> {
+    value.as_deref().map(str::trim).filter(|v| !v.is_empty())
+}
+
+fn http_url(page: &Url, value: &str) -> Result<Url, String> {
+    let url = page
+        .join(value.trim())
+        .map_err(|e| format!("{value:?} is not a URL ({e})"))?;
+    match url.scheme() {
+        "http" | "https" => Ok(url),
+        other => Err(format!("{value:?} must be an http or https URL, not {other}:")),
+    }
+}
+
+fn thryve_base(page: &Url, value: &str) -> Result<Url, String> {
+    let mut url = http_url(page, value)?;
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(format!("{value:?} must not have a query or fragment"));
+    }
+    if !url.path().ends_with('/') {
+        let path = format!("{}/", url.path());
+        url.set_path(&path);
+    }
+    Ok(url)
+}
+
+fn redirect(page: &Url, value: &str) -> Result<Url, String> {
+    let url = http_url(page, value)?;
+    if url.origin() != page.origin() {
+        return Err(format!(
+            "{value:?} is on another origin than this page ({}); the result can only be read on this page's origin",
+            page.origin().ascii_serialization()
+        ));
+    }
+    Ok(url)
+}
+
+fn choice<T: Copy + Default>(value: &Option<String>, options: &[(&str, T)]) -> Result<T, String> {
+    let Some(value) = non_empty(value) else {
+        return Ok(T::default());
+    };
+    options
+        .iter()
+        .find(|(name, _)| name.eq_ignore_ascii_case(value))
+        .map(|(_, v)| *v)
+        .ok_or_else(|| {
+            let names: Vec<&str> = options.iter().map(|(n, _)| *n).collect();
+            format!("{value:?} is not one of {}", names.join(", "))
+        })
+}
+
+fn seconds(value: &Option<String>, default: u64, range: std::ops::RangeInclusive<u64>) -> Result<u64, String> {
+    let Some(value) = non_empty(value) else {
+        return Ok(default);
+    };
+    match value.parse::<u64>() {
+        Ok(n) if range.contains(&n) => Ok(n),
+        _ => Err(format!(
+            "{value:?} must be a whole number of seconds from {} to {}",
+            range.start(),
+            range.end()
+        )),
+    }
+}
+
+fn locale(value: Option<&str>, languages: &[String]) -> Result<&'static str, String> {
+    let explicit = value.map(str::trim).filter(|v| !v.is_empty());
+    if let Some(tag) = explicit {
+        if i18n::primary_subtag(tag).is_none() {
+            return Err(format!("{tag:?} is not a language tag such as \"de\" or \"en-GB\""));
+        }
+    }
+    // An explicit but unsupported language is not an error: the next preference applies.
+    Ok(i18n::negotiate(explicit.into_iter().chain(languages.iter().map(String::as_str))))
+}
+
+fn source_list(value: Option<&str>) -> Result<Option<Vec<SourceId>>, String> {
+    let Some(value) = value.map(str::trim).filter(|v| !v.is_empty()) else {
+        return Ok(None);
+    };
+    value
+        .split(',')
+        .map(str::trim)
+        .filter(|part| !part.is_empty())
+        .map(|part| {
+            part.parse::<SourceId>()
+                .map_err(|_| format!("{part:?} is not a data source ID (a number such as 1 for Fitbit)"))
+        })
+        .collect::<Result<Vec<_>, _>>()
+        .map(Some)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn page() -> Url {
+        Url::parse("https://app.example.com/settings/sources?tab=health").unwrap()
+    }
+
+    fn config(settings: Settings) -> Result<Config, Vec<ConfigError>> {
+        Config::from_settings(&settings, &page(), &[])
+    }
+
+    fn errors_for(settings: Settings) -> Vec<&'static str> {
+        config(settings).unwrap_err().iter().map(|e| e.setting).collect()
+    }
+
+    #[test]
+    fn defaults() {
+        let config = config(Settings::default()).unwrap();
+        assert_eq!(
+            config.token_endpoint.as_str(),
+            "https://app.example.com/api/connection-session"
+        );
+        assert_eq!(config.status_endpoint, None);
+        assert_eq!(config.thryve_base.as_str(), DEFAULT_THRYVE_BASE_URL);
+        assert_eq!(config.redirect_uri, None);
+        assert_eq!(config.open, OpenMode::SameTab);
+        assert_eq!(config.disconnect, DisconnectMode::Background);
+        assert_eq!(config.locale, "en");
+        assert_eq!(config.token_max_age_ms, 300_000);
+        assert_eq!(config.request_timeout_ms, 10_000);
+        assert_eq!(config.sources.len(), 16);
+        assert!(config.sources.iter().all(|s| s.is_web()));
+    }
+
+    #[test]
+    fn reads_every_attribute() {
+        let attributes = BTreeMap::from([
+            ("data-token-endpoint", "https://api.example.com/session"),
+            ("data-status-endpoint", "/api/status"),
+            ("data-thryve-base-url", "http://127.0.0.1:3000/sandbox"),
+            ("data-redirect-uri", "/settings/done#x"),
+            ("data-sources", " 11, 1,5 ,"),
+            ("data-open", "new-tab"),
+            ("data-disconnect", "NAVIGATE"),
+            ("data-locale", "de-CH"),
+            ("data-show-native", "true"),
+            ("data-token-max-age", "60"),
+            ("data-request-timeout", "3"),
+        ]);
+        let settings = Settings::from_attributes(|name| attributes.get(name).map(|v| v.to_string()));
+        let config = config(settings).unwrap();
+        assert_eq!(config.token_endpoint.as_str(), "https://api.example.com/session");
+        assert_eq!(
+            config.status_endpoint.unwrap().as_str(),
+            "https://app.example.com/api/status"
+        );
+        assert_eq!(config.thryve_base.as_str(), "http://127.0.0.1:3000/sandbox/");
+        assert_eq!(
+            config.redirect_uri.unwrap().as_str(),
+            "https://app.example.com/settings/done#x"
+        );
+        let ids: Vec<_> = config.sources.iter().map(|s| s.id).collect();
+        assert_eq!(ids, vec![11, 1, 5]);
+        assert_eq!(config.open, OpenMode::NewTab);
+        assert_eq!(config.disconnect, DisconnectMode::Navigate);
+        assert_eq!(config.locale, "de");
+        assert_eq!(config.token_max_age_ms, 60_000);
+        assert_eq!(config.request_timeout_ms, 3_000);
+    }
+
+    #[test]
+    fn every_bad_setting_is_named_at_once() {
+        let settings = Settings {
+            token_endpoint: Some("ftp://x/".into()),
+            status_endpoint: Some("javascript:alert(1)".into()),
+            thryve_base_url: Some("https://service2.und-gesund.de/?x=1".into()),
+            redirect_uri: Some("https://evil.example.net/".into()),
+            sources: Some("1,two".into()),
+            open: Some("popup".into()),
+            disconnect: Some("never".into()),
+            locale: Some("klingon!".into()),
+            show_native: Some("yes".into()),
+            token_max_age: Some("0".into()),
+            request_timeout: Some("-1".into()),
+            json: None,
+        };
+        let errors = errors_for(settings);
+        for attribute in Settings::ATTRIBUTES.iter().map(|(name, _)| *name) {
+            assert!(errors.contains(&attribute), "{attribute} not reported: {errors:?}");
+        }
+    }
+
+    #[test]
+    fn redirect_must_be_same_origin() {
+        let err = config(Settings {
+            redirect_uri: Some("https://other.example.com/back".into()),
+            ..Settings::default()
+        })
+        .unwrap_err();
+        assert_eq!(err[0].setting, "data-redirect-uri");
+        assert!(err[0].problem.contains("another origin"));
+        assert!(config(Settings {
+            redirect_uri: Some("https://app.example.com/back".into()),
+            ..Settings::default()
+        })
+        .is_ok());
+    }
+
+    #[test]
+    fn end_of_life_and_unknown_sources_are_config_errors() {
+        assert_eq!(
+            errors_for(Settings {
+                sources: Some("1,12".into()),
+                ..Settings::default()
+            }),
+            vec!["data-sources"]
+        );
+        assert_eq!(
+            errors_for(Settings {
+                sources: Some("77".into()),
+                ..Settings::default()
+            }),
+            vec!["data-sources"]
+        );
+    }
+
+    #[test]
+    fn json_block_customises_the_list() {
+        let config = config(Settings {
+            sources: Some("1,2".into()),
+            json: Some(
+                r#"{"sources":[18,1,77],"names":{"77":"Newcomer"},"logos":{"1":"/f.svg"},"featured":[1],"hidden":[18]}"#
+                    .into(),
+            ),
+            ..Settings::default()
+        })
+        .unwrap();
+        let shown: Vec<_> = config.sources.iter().map(|s| (s.id, s.name.as_str())).collect();
+        assert_eq!(shown, vec![(1, "Fitbit"), (77, "Newcomer")]);
+        assert_eq!(config.sources[0].logo.as_deref(), Some("/f.svg"));
+        assert!(config.sources[0].featured);
+
+        assert_eq!(
+            errors_for(Settings {
+                json: Some(r#"{"colour":"red"}"#.into()),
+                ..Settings::default()
+            }),
+            vec!["JSON settings"]
+        );
+        assert_eq!(
+            errors_for(Settings {
+                json: Some("{".into()),
+                ..Settings::default()
+            }),
+            vec!["JSON settings"]
+        );
+    }
+
+    #[test]
+    fn locale_preference_order() {
+        let languages = vec!["fr-FR".to_owned(), "de".to_owned()];
+        let pick = |locale: Option<&str>| {
+            Config::from_settings(
+                &Settings {
+                    locale: locale.map(str::to_owned),
+                    ..Settings::default()
+                },
+                &page(),
+                &languages,
+            )
+            .unwrap()
+            .locale
+        };
+        assert_eq!(pick(Some("es")), "es");
+        assert_eq!(pick(Some("it")), "fr", "unsupported explicit locale falls through");
+        assert_eq!(pick(None), "fr");
+        assert_eq!(pick(Some("")), "fr");
+    }
+
+    #[test]
+    fn default_redirect_is_the_current_page_without_results() {
+        let config = config(Settings::default()).unwrap();
+        let current = Url::parse("https://app.example.com/s?tab=a&connected=true&dataSource=1#f").unwrap();
+        assert_eq!(
+            config.redirect_for(&current).as_str(),
+            "https://app.example.com/s?tab=a#f"
+        );
+        let plain = Url::parse("https://app.example.com/s").unwrap();
+        assert_eq!(config.redirect_for(&plain), plain);
+    }
+
+    proptest! {
+        #[test]
+        fn arbitrary_settings_never_panic(
+            values in proptest::collection::vec(proptest::option::of(".{0,40}"), 12)
+        ) {
+            let mut settings = Settings::default();
+            for ((_, field), value) in Settings::ATTRIBUTES.iter().zip(&values) {
+                *field(&mut settings) = value.clone();
+            }
+            settings.json = values[11].clone();
+            let _ = Config::from_settings(&settings, &page(), &["de".to_owned()]);
+        }
+    }
+}

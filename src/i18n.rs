@@ -1,0 +1,408 @@
+//! Every user-facing string, by language.
+//!
+//! A language is one file, `locales/{code}.txt` (found by `build.rs`; nothing else to register):
+//!
+//! ```text
+//! # comments start with '#'
+//! @name = Deutsch          # the language's own name
+//! @plural = one            # `one`: 1 is singular; `zero-one`: 0 and 1 are (French)
+//! button.connect = Verbinden
+//! button.connect.named = {source} verbinden
+//! ```
+//!
+//! Placeholders (`{source}`, `{count}`) are filled by [`Messages::format`]; sentences are never
+//! glued together from pieces, so every language can order its words. Tests fail when a language
+//! lacks a message English has, has one English lacks, or uses other placeholders.
+
+use std::sync::Arc;
+
+include!(concat!(env!("OUT_DIR"), "/locales.rs"));
+
+/// The language used when nothing else matches, and the reference every other is checked against.
+pub const DEFAULT_LOCALE: &str = "en";
+
+macro_rules! messages {
+    ($($(#[$doc:meta])* $variant:ident => $key:literal,)*) => {
+        /// A message of the user interface; its key names it in the locale files.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum Msg {
+            $($(#[$doc])* $variant,)*
+        }
+
+        impl Msg {
+            /// Every message, for completeness checks.
+            pub const ALL: &'static [Msg] = &[$(Msg::$variant,)*];
+
+            /// The key in the locale files.
+            pub fn key(self) -> &'static str {
+                match self {
+                    $(Msg::$variant => $key,)*
+                }
+            }
+        }
+    };
+}
+
+messages! {
+    Title => "title",
+    Intro => "intro",
+    ListLabel => "list.label",
+    SessionLoading => "session.loading",
+    SessionError => "session.error",
+    SessionTimeout => "session.timeout",
+    SessionRetry => "session.retry",
+    StatusError => "status.error",
+    ButtonConnect => "button.connect",
+    ButtonConnectNamed => "button.connect.named",
+    ButtonDisconnect => "button.disconnect",
+    ButtonDisconnectNamed => "button.disconnect.named",
+    StateConnected => "state.connected",
+    StateNotConnected => "state.not_connected",
+    StateUnknown => "state.unknown",
+    StateConnecting => "state.connecting",
+    StateDisconnecting => "state.disconnecting",
+    StateNative => "state.native",
+    Featured => "badge.featured",
+    ConfirmQuestion => "confirm.question",
+    ConfirmYes => "confirm.yes",
+    ConfirmYesNamed => "confirm.yes.named",
+    ConfirmCancel => "confirm.cancel",
+    ConnectSuccess => "result.connect.success",
+    ConnectFailure => "result.connect.failure",
+    DisconnectSuccess => "result.disconnect.success",
+    DisconnectFailure => "result.disconnect.failure",
+    ResultRetry => "result.retry",
+    ResultRetryNamed => "result.retry.named",
+    ResultDismiss => "result.dismiss",
+    TabOpened => "result.tab_opened",
+    PopupBlocked => "error.popup_blocked",
+    /// "{count} source connected"
+    SummaryOne => "summary.connected.one",
+    /// "{count} sources connected"
+    SummaryOther => "summary.connected.other",
+    ConfigErrorTitle => "config.error.title",
+}
+
+/// How a language picks between singular and plural.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Plural {
+    /// Only 1 is singular (English, German, Spanish).
+    One,
+    /// 0 and 1 are singular (French).
+    ZeroOne,
+}
+
+/// One parsed locale file.
+#[derive(Debug)]
+struct Table {
+    code: &'static str,
+    name: &'static str,
+    plural: Plural,
+    entries: Vec<(&'static str, &'static str)>,
+}
+
+/// A line of a locale file that is not a comment, `@name`, `@plural` or `key = text`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ParseError {
+    pub line: usize,
+    pub text: &'static str,
+}
+
+fn parse(code: &'static str, text: &'static str) -> Result<Table, ParseError> {
+    let mut table = Table {
+        code,
+        name: code,
+        plural: Plural::One,
+        entries: Vec::new(),
+    };
+    for (index, raw) in text.lines().enumerate() {
+        let line = raw.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let error = ParseError {
+            line: index + 1,
+            text: raw,
+        };
+        let (key, value) = line.split_once('=').ok_or(error)?;
+        let (key, value) = (key.trim(), value.trim());
+        match key {
+            "@name" => table.name = value,
+            "@plural" => {
+                table.plural = match value {
+                    "one" => Plural::One,
+                    "zero-one" => Plural::ZeroOne,
+                    _ => return Err(error),
+                }
+            }
+            _ if key.is_empty() || key.starts_with('@') => return Err(error),
+            _ => table.entries.push((key, value)),
+        }
+    }
+    table.entries.sort_by_key(|(key, _)| *key);
+    Ok(table)
+}
+
+impl Table {
+    fn get(&self, key: &str) -> Option<&'static str> {
+        self.entries
+            .binary_search_by_key(&key, |(k, _)| k)
+            .ok()
+            .map(|i| self.entries[i].1)
+    }
+}
+
+/// The codes of every language there is a file for, sorted.
+pub fn available() -> impl Iterator<Item = &'static str> {
+    LOCALE_FILES.iter().map(|(code, _)| *code)
+}
+
+/// The primary language subtag of a BCP 47 tag, lower-cased ("de-AT" -> "de"), if it looks like one.
+pub fn primary_subtag(tag: &str) -> Option<String> {
+    let mut parts = tag.trim().split(['-', '_']);
+    let primary = parts.next()?;
+    let well_formed = (2..=3).contains(&primary.len())
+        && primary.chars().all(|c| c.is_ascii_alphabetic())
+        && parts.all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()));
+    well_formed.then(|| primary.to_ascii_lowercase())
+}
+
+/// The first candidate language there is a file for, else [`DEFAULT_LOCALE`].
+pub fn negotiate<'a>(candidates: impl IntoIterator<Item = &'a str>) -> &'static str {
+    candidates
+        .into_iter()
+        .filter_map(primary_subtag)
+        .find_map(|code| available().find(|c| *c == code))
+        .unwrap_or(DEFAULT_LOCALE)
+}
+
+/// The messages of one language, with English behind them for anything missing.
+#[derive(Clone, Debug)]
+pub struct Messages(Arc<Inner>);
+
+#[derive(Debug)]
+struct Inner {
+    table: Table,
+    fallback: Option<Table>,
+}
+
+impl PartialEq for Messages {
+    fn eq(&self, other: &Self) -> bool {
+        self.code() == other.code()
+    }
+}
+
+fn load(code: &str) -> Option<Table> {
+    let (code, text) = LOCALE_FILES.iter().find(|(c, _)| *c == code)?;
+    // A file that does not parse is caught by the tests; at run time it degrades to English.
+    parse(code, text).ok()
+}
+
+impl Messages {
+    /// The messages for a code from [`available`]; English for anything else.
+    pub fn new(code: &str) -> Messages {
+        let english = || {
+            load(DEFAULT_LOCALE).unwrap_or(Table {
+                code: DEFAULT_LOCALE,
+                name: "English",
+                plural: Plural::One,
+                entries: Vec::new(),
+            })
+        };
+        let inner = match load(code) {
+            Some(table) if table.code != DEFAULT_LOCALE => Inner {
+                table,
+                fallback: Some(english()),
+            },
+            _ => Inner {
+                table: english(),
+                fallback: None,
+            },
+        };
+        Messages(Arc::new(inner))
+    }
+
+    /// The language code ("de").
+    pub fn code(&self) -> &'static str {
+        self.0.table.code
+    }
+
+    /// The language's own name ("Deutsch").
+    pub fn language_name(&self) -> &'static str {
+        self.0.table.name
+    }
+
+    /// A message's text, placeholders untouched. Falls back to English, then to the key.
+    pub fn get(&self, msg: Msg) -> &'static str {
+        let key = msg.key();
+        self.0
+            .table
+            .get(key)
+            .or_else(|| self.0.fallback.as_ref().and_then(|t| t.get(key)))
+            .unwrap_or(key)
+    }
+
+    /// A message with its `{name}` placeholders filled.
+    pub fn format(&self, msg: Msg, args: &[(&str, &str)]) -> String {
+        fill(self.get(msg), args)
+    }
+
+    /// The singular or plural message for `count`, with `{count}` and the other placeholders filled.
+    pub fn count(&self, one: Msg, other: Msg, count: usize, args: &[(&str, &str)]) -> String {
+        let singular = match self.0.table.plural {
+            Plural::One => count == 1,
+            Plural::ZeroOne => count <= 1,
+        };
+        let count = count.to_string();
+        let mut all = vec![("count", count.as_str())];
+        all.extend_from_slice(args);
+        fill(self.get(if singular { one } else { other }), &all)
+    }
+}
+
+fn fill(template: &str, args: &[(&str, &str)]) -> String {
+    let mut out = String::with_capacity(template.len() + 16);
+    let mut rest = template;
+    while let Some(start) = rest.find('{') {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 1..];
+        match after.find('}') {
+            Some(end) => {
+                let name = &after[..end];
+                match args.iter().find(|(n, _)| *n == name) {
+                    Some((_, value)) => out.push_str(value),
+                    None => out.push_str(&rest[start..start + end + 2]),
+                }
+                rest = &after[end + 1..];
+            }
+            None => {
+                out.push_str(&rest[start..]);
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The `{name}` placeholders of a template, sorted.
+#[cfg(test)]
+fn placeholders(template: &str) -> Vec<&str> {
+    let mut names: Vec<&str> = template
+        .split('{')
+        .skip(1)
+        .filter_map(|part| part.split_once('}').map(|(name, _)| name))
+        .collect();
+    names.sort_unstable();
+    names
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    fn tables() -> Vec<Table> {
+        LOCALE_FILES
+            .iter()
+            .map(|(code, text)| {
+                parse(code, text).unwrap_or_else(|e| panic!("locales/{code}.txt: {e:?}"))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_shipped_languages_are_there() {
+        let codes: Vec<_> = available().collect();
+        for code in ["de", "en", "es", "fr"] {
+            assert!(codes.contains(&code), "missing {code}");
+        }
+    }
+
+    #[test]
+    fn english_has_every_message_and_nothing_else() {
+        let english = load(DEFAULT_LOCALE).expect("en.txt parses");
+        let keys: BTreeSet<&str> = english.entries.iter().map(|(k, _)| *k).collect();
+        let expected: BTreeSet<&str> = Msg::ALL.iter().map(|m| m.key()).collect();
+        assert_eq!(keys, expected);
+        assert_eq!(keys.len(), english.entries.len(), "a key is defined twice");
+    }
+
+    #[test]
+    fn every_language_is_complete_and_uses_the_same_placeholders() {
+        let english = load(DEFAULT_LOCALE).unwrap();
+        for table in tables() {
+            let keys: BTreeSet<&str> = table.entries.iter().map(|(k, _)| *k).collect();
+            assert_eq!(keys.len(), table.entries.len(), "{}: a key is defined twice", table.code);
+            for (key, text) in &english.entries {
+                let translated = table
+                    .get(key)
+                    .unwrap_or_else(|| panic!("{} lacks the message {key:?}", table.code));
+                assert!(!translated.is_empty(), "{}: {key} is empty", table.code);
+                assert_eq!(
+                    placeholders(translated),
+                    placeholders(text),
+                    "{}: {key} has other placeholders than English",
+                    table.code
+                );
+            }
+            for key in keys {
+                assert!(english.get(key).is_some(), "{}: {key} is not an English message", table.code);
+            }
+            assert_ne!(table.name, table.code, "{}: set @name", table.code);
+        }
+    }
+
+    #[test]
+    fn parse_rejects_broken_lines() {
+        assert_eq!(parse("xx", "a = b\nbroken\n").unwrap_err().line, 2);
+        assert!(parse("xx", "@plural = many").is_err());
+        assert!(parse("xx", " = b").is_err());
+        assert!(parse("xx", "@other = b").is_err());
+        let table = parse("xx", "# c\n\n@name = X\nk = v = w\n").unwrap();
+        assert_eq!(table.get("k"), Some("v = w"));
+    }
+
+    #[test]
+    fn negotiation() {
+        assert_eq!(negotiate(["de-AT"]), "de");
+        assert_eq!(negotiate(["it", "fr-CA", "de"]), "fr");
+        assert_eq!(negotiate(["ES"]), "es");
+        assert_eq!(negotiate(["pt_BR", "x"]), DEFAULT_LOCALE);
+        assert_eq!(negotiate([]), DEFAULT_LOCALE);
+        assert_eq!(primary_subtag("not a tag"), None);
+        assert_eq!(primary_subtag("en-"), None);
+        assert_eq!(primary_subtag("zh-Hant-TW").as_deref(), Some("zh"));
+    }
+
+    #[test]
+    fn formatting_fills_placeholders_and_keeps_unknown_ones() {
+        assert_eq!(fill("Connect {source}", &[("source", "Fitbit")]), "Connect Fitbit");
+        assert_eq!(fill("{a}{b}", &[("a", "1"), ("b", "2")]), "12");
+        assert_eq!(fill("keep {x} and {", &[]), "keep {x} and {");
+        assert_eq!(fill("{source}", &[("source", "{source}")]), "{source}");
+    }
+
+    #[test]
+    fn plurals_follow_the_language() {
+        let en = Messages::new("en");
+        assert_eq!(en.count(Msg::SummaryOne, Msg::SummaryOther, 1, &[]), "1 source connected");
+        assert_eq!(en.count(Msg::SummaryOne, Msg::SummaryOther, 2, &[]), "2 sources connected");
+        assert_eq!(en.count(Msg::SummaryOne, Msg::SummaryOther, 0, &[]), "0 sources connected");
+        let fr = Messages::new("fr");
+        assert_eq!(
+            fr.count(Msg::SummaryOne, Msg::SummaryOther, 0, &[]),
+            fr.format(Msg::SummaryOne, &[("count", "0")])
+        );
+    }
+
+    #[test]
+    fn unknown_codes_fall_back_to_english() {
+        let messages = Messages::new("xx");
+        assert_eq!(messages.code(), "en");
+        assert_eq!(messages.get(Msg::ButtonConnect), "Connect");
+        let de = Messages::new("de");
+        assert_eq!(de.language_name(), "Deutsch");
+        assert_ne!(de.get(Msg::ButtonConnect), "Connect");
+    }
+}

@@ -1,0 +1,412 @@
+//! What happened when the user comes back from Thryve: reading `connected`/`dataSource` from the
+//! address, tying it to the attempt this page recorded before it left, and cleaning the address.
+//!
+//! Thryve's `connected` flag is unsigned: anybody can craft `?connected=true`. A result is only
+//! trusted when it matches an attempt this tab started (kept in sessionStorage), so a crafted link
+//! can never produce a success message.
+
+use crate::catalogue::SourceId;
+use crate::urls::Action;
+use serde::{Deserialize, Serialize};
+use url::Url;
+
+/// The query parameters Thryve adds to the `redirect_uri`.
+pub const CONNECTED_PARAM: &str = "connected";
+pub const SOURCE_PARAM: &str = "dataSource";
+
+/// How long a recorded attempt may wait for its result. A vendor login with two-factor
+/// authentication takes minutes, not hours.
+pub const ATTEMPT_TTL_MS: f64 = 30.0 * 60.0 * 1000.0;
+
+/// The result parameters found in an address.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Return {
+    /// `Some` when every `connected` value is a clean `true` or `false` and they agree.
+    pub connected: Option<bool>,
+    /// `Some` when every `dataSource` value is a number and they agree.
+    pub source: Option<SourceId>,
+    /// Something was present but unreadable (a bad value, or values that disagree).
+    pub malformed: bool,
+}
+
+/// Reads the result parameters. `None` when the address carries no `connected` parameter at all.
+///
+/// Tolerates the ways Thryve might append to a `redirect_uri` that already had a query or a
+/// hash-router fragment (`?tab=a?connected=true`, `#/sources?connected=true`): that part of
+/// Thryve's behaviour is unconfirmed.
+pub fn read_return(url: &Url) -> Option<Return> {
+    let pairs = result_pairs(url);
+    let connected: Vec<&str> = values(&pairs, CONNECTED_PARAM);
+    if connected.is_empty() {
+        return None;
+    }
+    let sources: Vec<&str> = values(&pairs, SOURCE_PARAM);
+    let mut malformed = false;
+
+    let connected = agree(connected.iter().map(|v| parse_bool(v)));
+    malformed |= connected.is_none();
+
+    let source = if sources.is_empty() {
+        None
+    } else {
+        let source = agree(sources.iter().map(|v| v.trim().parse::<SourceId>().ok()));
+        malformed |= source.is_none();
+        source
+    };
+    Some(Return {
+        connected,
+        source,
+        malformed,
+    })
+}
+
+fn parse_bool(value: &str) -> Option<bool> {
+    if value.eq_ignore_ascii_case("true") {
+        Some(true)
+    } else if value.eq_ignore_ascii_case("false") {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+/// The single value all items share; `None` if any is `None` or two differ.
+fn agree<T: PartialEq>(mut items: impl Iterator<Item = Option<T>>) -> Option<T> {
+    let first = items.next()??;
+    for item in items {
+        if item? != first {
+            return None;
+        }
+    }
+    Some(first)
+}
+
+fn values<'a>(pairs: &'a [(String, String)], key: &str) -> Vec<&'a str> {
+    pairs
+        .iter()
+        .filter(|(k, _)| k == key)
+        .map(|(_, v)| v.as_str())
+        .collect()
+}
+
+/// Every key/value pair that may carry a result: the query, a second `?...` glued onto a query
+/// value, and a `?...` inside the fragment.
+fn result_pairs(url: &Url) -> Vec<(String, String)> {
+    let mut pairs = Vec::new();
+    if let Some(query) = url.query() {
+        collect_pairs(query, &mut pairs);
+    }
+    if let Some((_, tail)) = url.fragment().and_then(|f| f.split_once('?')) {
+        collect_pairs(tail, &mut pairs);
+    }
+    pairs
+}
+
+fn collect_pairs(query: &str, out: &mut Vec<(String, String)>) {
+    for (key, value) in url::form_urlencoded::parse(query.as_bytes()) {
+        match value.split_once('?') {
+            Some((head, tail)) => {
+                out.push((key.into_owned(), head.to_owned()));
+                collect_pairs(tail, out);
+            }
+            None => out.push((key.into_owned(), value.into_owned())),
+        }
+    }
+}
+
+/// The address without result parameters, for `history.replaceState`, so that a reload does not
+/// show the result again. Returns `None` when there is nothing to remove.
+pub fn clean_address(url: &Url) -> Option<Url> {
+    read_return(url)?;
+    let mut clean = url.clone();
+    let query: Vec<(String, String)> = url
+        .query()
+        .map(|q| {
+            let mut pairs = Vec::new();
+            collect_pairs(q, &mut pairs);
+            pairs
+        })
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|(k, _)| !is_result_key(k))
+        .collect();
+    if query.is_empty() {
+        clean.set_query(None);
+    } else {
+        clean.query_pairs_mut().clear().extend_pairs(query);
+    }
+    if let Some((route, tail)) = url.fragment().and_then(|f| f.split_once('?')) {
+        let mut kept = Vec::new();
+        collect_pairs(tail, &mut kept);
+        kept.retain(|(k, _)| !is_result_key(k));
+        let fragment = if kept.is_empty() {
+            route.to_owned()
+        } else {
+            let rest: String = url::form_urlencoded::Serializer::new(String::new())
+                .extend_pairs(kept)
+                .finish();
+            format!("{route}?{rest}")
+        };
+        clean.set_fragment(Some(&fragment));
+    }
+    Some(clean)
+}
+
+fn is_result_key(key: &str) -> bool {
+    key == CONNECTED_PARAM || key == SOURCE_PARAM
+}
+
+/// An attempt this page started, recorded before it leaves for Thryve.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Attempt {
+    pub action: Action,
+    pub source: SourceId,
+    /// Milliseconds since the Unix epoch.
+    pub started_at_ms: f64,
+    /// A random ID; it names the attempt in events.
+    pub nonce: String,
+}
+
+impl Attempt {
+    pub fn to_json(&self) -> String {
+        // Serialising a struct of plain fields cannot fail.
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// Reads a stored attempt; anything unreadable counts as no attempt.
+    pub fn from_json(text: &str) -> Option<Attempt> {
+        serde_json::from_str(text).ok()
+    }
+
+    fn is_current(&self, now_ms: f64) -> bool {
+        let age = now_ms - self.started_at_ms;
+        (0.0..=ATTEMPT_TTL_MS).contains(&age)
+    }
+}
+
+/// A finished connect or disconnect, as the screen reports it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Outcome {
+    pub action: Action,
+    pub source: SourceId,
+    pub success: bool,
+    /// The attempt's nonce, when the outcome came back from Thryve.
+    pub attempt: Option<String>,
+}
+
+impl Outcome {
+    /// Whether the source is connected after this outcome.
+    pub fn connected_after(&self) -> bool {
+        self.action.connected_on_success() == self.success
+    }
+}
+
+/// What a return means.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Resolution {
+    /// It answers the attempt this tab recorded.
+    Matched(Outcome),
+    /// Nothing this tab started (or it is unreadable): never shown as a success, and it does not
+    /// change the state the screen shows.
+    Unmatched,
+}
+
+/// Ties a return to the recorded attempt.
+pub fn resolve(ret: &Return, attempt: Option<&Attempt>, now_ms: f64) -> Resolution {
+    let (Some(connected), Some(attempt)) = (ret.connected, attempt) else {
+        return Resolution::Unmatched;
+    };
+    let same_source = ret.source.is_none_or(|source| source == attempt.source);
+    if ret.malformed || !same_source || !attempt.is_current(now_ms) {
+        return Resolution::Unmatched;
+    }
+    Resolution::Matched(Outcome {
+        action: attempt.action,
+        source: attempt.source,
+        success: connected == attempt.action.connected_on_success(),
+        attempt: Some(attempt.nonce.clone()),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn url(s: &str) -> Url {
+        Url::parse(s).unwrap()
+    }
+
+    fn attempt(action: Action, source: SourceId) -> Attempt {
+        Attempt {
+            action,
+            source,
+            started_at_ms: 1_000.0,
+            nonce: "n1".into(),
+        }
+    }
+
+    #[test]
+    fn reads_the_documented_shape() {
+        let ret = read_return(&url("https://app.test/?dataSource=8&connected=true")).unwrap();
+        assert_eq!(
+            ret,
+            Return {
+                connected: Some(true),
+                source: Some(8),
+                malformed: false
+            }
+        );
+        assert_eq!(read_return(&url("https://app.test/?dataSource=8")), None);
+        assert_eq!(read_return(&url("https://app.test/")), None);
+    }
+
+    #[test]
+    fn tolerates_missing_and_marks_malformed_values() {
+        let no_source = read_return(&url("https://app.test/?connected=false")).unwrap();
+        assert_eq!(no_source.source, None);
+        assert!(!no_source.malformed);
+
+        for bad in [
+            "?connected=yes",
+            "?connected=",
+            "?connected=true&connected=false",
+            "?connected=true&dataSource=abc",
+            "?connected=true&dataSource=1&dataSource=2",
+            "?connected=true&dataSource=-1",
+        ] {
+            let ret = read_return(&url(&format!("https://app.test/{bad}"))).unwrap();
+            assert!(ret.malformed, "{bad}");
+        }
+        let repeated = read_return(&url("https://app.test/?connected=TRUE&connected=true")).unwrap();
+        assert_eq!(repeated.connected, Some(true));
+        assert!(!repeated.malformed);
+    }
+
+    #[test]
+    fn reads_results_glued_onto_an_existing_query_or_fragment() {
+        let glued = read_return(&url("https://app.test/p?tab=a?connected=true&dataSource=1")).unwrap();
+        assert_eq!((glued.connected, glued.source), (Some(true), Some(1)));
+
+        let hash = read_return(&url("https://app.test/#/sources?dataSource=11&connected=false")).unwrap();
+        assert_eq!((hash.connected, hash.source), (Some(false), Some(11)));
+    }
+
+    #[test]
+    fn cleans_only_the_result_parameters() {
+        let cases = [
+            ("https://app.test/?dataSource=8&connected=true", "https://app.test/"),
+            (
+                "https://app.test/p?tab=a&connected=true&dataSource=8#top",
+                "https://app.test/p?tab=a#top",
+            ),
+            (
+                "https://app.test/p?tab=a?connected=true&dataSource=1",
+                "https://app.test/p?tab=a",
+            ),
+            (
+                "https://app.test/#/sources?dataSource=11&connected=false&x=1",
+                "https://app.test/#/sources?x=1",
+            ),
+            (
+                "https://app.test/#/sources?connected=false",
+                "https://app.test/#/sources",
+            ),
+        ];
+        for (dirty, clean) in cases {
+            assert_eq!(clean_address(&url(dirty)).unwrap().as_str(), clean, "{dirty}");
+        }
+        assert_eq!(clean_address(&url("https://app.test/?tab=a")), None);
+    }
+
+    #[test]
+    fn the_four_outcomes() {
+        let cases = [
+            (Action::Connect, "true", true, true),
+            (Action::Connect, "false", false, false),
+            (Action::Disconnect, "false", true, false),
+            (Action::Disconnect, "true", false, true),
+        ];
+        for (action, connected, success, connected_after) in cases {
+            let ret = read_return(&url(&format!(
+                "https://app.test/?dataSource=8&connected={connected}"
+            )))
+            .unwrap();
+            let Resolution::Matched(outcome) = resolve(&ret, Some(&attempt(action, 8)), 2_000.0)
+            else {
+                panic!("expected a match for {action:?} {connected}");
+            };
+            assert_eq!(outcome.success, success);
+            assert_eq!(outcome.connected_after(), connected_after);
+            assert_eq!(outcome.attempt.as_deref(), Some("n1"));
+        }
+    }
+
+    #[test]
+    fn a_crafted_result_never_matches() {
+        let ret = read_return(&url("https://app.test/?connected=true&dataSource=1")).unwrap();
+        assert_eq!(resolve(&ret, None, 2_000.0), Resolution::Unmatched);
+        // Our attempt was for another source.
+        assert_eq!(
+            resolve(&ret, Some(&attempt(Action::Connect, 2)), 2_000.0),
+            Resolution::Unmatched
+        );
+        // Our attempt is too old, or from the future.
+        assert_eq!(
+            resolve(&ret, Some(&attempt(Action::Connect, 1)), 1_000.0 + ATTEMPT_TTL_MS + 1.0),
+            Resolution::Unmatched
+        );
+        assert_eq!(
+            resolve(&ret, Some(&attempt(Action::Connect, 1)), 500.0),
+            Resolution::Unmatched
+        );
+        // Unreadable.
+        let bad = read_return(&url("https://app.test/?connected=maybe&dataSource=1")).unwrap();
+        assert_eq!(
+            resolve(&bad, Some(&attempt(Action::Connect, 1)), 2_000.0),
+            Resolution::Unmatched
+        );
+    }
+
+    #[test]
+    fn a_result_without_data_source_uses_the_attempts_source() {
+        let ret = read_return(&url("https://app.test/?connected=true")).unwrap();
+        let Resolution::Matched(outcome) = resolve(&ret, Some(&attempt(Action::Connect, 18)), 2_000.0)
+        else {
+            panic!("expected a match");
+        };
+        assert_eq!(outcome.source, 18);
+    }
+
+    #[test]
+    fn attempts_round_trip_and_garbage_is_no_attempt() {
+        let a = attempt(Action::Disconnect, 3);
+        assert_eq!(Attempt::from_json(&a.to_json()), Some(a));
+        assert_eq!(Attempt::from_json("{"), None);
+        assert_eq!(Attempt::from_json(r#"{"action":"explode","source":1}"#), None);
+    }
+
+    proptest! {
+        #[test]
+        fn arbitrary_queries_never_panic(query in ".*", fragment in ".*") {
+            if let Ok(u) = Url::parse(&format!("https://app.test/?{query}#{fragment}")) {
+                if let Some(ret) = read_return(&u) {
+                    let _ = resolve(&ret, Some(&attempt(Action::Connect, 1)), 2_000.0);
+                    let cleaned = clean_address(&u).expect("a return can be cleaned");
+                    prop_assert_eq!(read_return(&cleaned), None);
+                }
+            }
+        }
+
+        #[test]
+        fn arbitrary_pairs_never_panic(pairs in proptest::collection::vec(("(connected|dataSource|[a-z?&=#%]{0,6})", "\\PC{0,12}"), 0..6)) {
+            let mut u = Url::parse("https://app.test/").unwrap();
+            u.query_pairs_mut().extend_pairs(pairs);
+            if let Some(ret) = read_return(&u) {
+                let _ = resolve(&ret, None, 0.0);
+                let cleaned = clean_address(&u).expect("a return can be cleaned");
+                prop_assert_eq!(read_return(&cleaned), None);
+            }
+        }
+    }
+}

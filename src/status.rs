@@ -1,0 +1,204 @@
+//! What the screen believes about each source's connection, and where that belief comes from.
+//!
+//! Two sources of truth, best first: the host's status endpoint (`{"connected":[1,11]}`), and
+//! otherwise the last state this browser saw for a source (kept in localStorage), "unknown"
+//! before that.
+
+use crate::catalogue::SourceId;
+use serde::Deserialize;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// A source's connection as far as this page knows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Knowledge {
+    Connected,
+    NotConnected,
+    Unknown,
+}
+
+impl Knowledge {
+    pub fn from_connected(connected: bool) -> Knowledge {
+        if connected {
+            Knowledge::Connected
+        } else {
+            Knowledge::NotConnected
+        }
+    }
+
+    /// Which buttons a web source offers: a known state offers the one action that changes it,
+    /// an unknown state offers both.
+    pub fn offers(self) -> Offers {
+        Offers {
+            connect: self != Knowledge::Connected,
+            disconnect: self != Knowledge::NotConnected,
+        }
+    }
+
+    /// The value of the row's `data-state` attribute.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Knowledge::Connected => "connected",
+            Knowledge::NotConnected => "not-connected",
+            Knowledge::Unknown => "unknown",
+        }
+    }
+}
+
+/// The actions a row offers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Offers {
+    pub connect: bool,
+    pub disconnect: bool,
+}
+
+#[derive(Deserialize)]
+struct StatusBody {
+    connected: Vec<SourceId>,
+}
+
+/// Reads the status endpoint's answer: `{"connected":[1,11]}`.
+pub fn parse_status(body: &str) -> Option<BTreeSet<SourceId>> {
+    serde_json::from_str::<StatusBody>(body)
+        .ok()
+        .map(|status| status.connected.into_iter().collect())
+}
+
+/// The states this browser has seen, by source: what localStorage keeps between visits.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Remembered(pub BTreeMap<SourceId, bool>);
+
+impl Remembered {
+    /// Reads the stored form (`{"1":true,"8":false}`); anything unreadable is forgotten, never a crash.
+    pub fn from_json(text: &str) -> Remembered {
+        let map: BTreeMap<String, bool> = serde_json::from_str(text).unwrap_or_default();
+        Remembered(
+            map.into_iter()
+                .filter_map(|(id, connected)| Some((id.parse().ok()?, connected)))
+                .collect(),
+        )
+    }
+
+    pub fn to_json(&self) -> String {
+        let map: BTreeMap<String, bool> = self
+            .0
+            .iter()
+            .map(|(id, connected)| (id.to_string(), *connected))
+            .collect();
+        serde_json::to_string(&map).unwrap_or_default()
+    }
+
+    pub fn set(&mut self, source: SourceId, connected: bool) {
+        self.0.insert(source, connected);
+    }
+
+    /// Takes the status endpoint's full answer: listed sources are connected, the rest are not.
+    pub fn replace_with(&mut self, sources: &[SourceId], connected: &BTreeSet<SourceId>) {
+        for id in sources {
+            self.0.insert(*id, connected.contains(id));
+        }
+    }
+
+    pub fn get(&self, source: SourceId) -> Knowledge {
+        self.0
+            .get(&source)
+            .map_or(Knowledge::Unknown, |c| Knowledge::from_connected(*c))
+    }
+}
+
+/// The state to show: the status endpoint's answer when there is one, else what was remembered.
+pub fn knowledge(
+    source: SourceId,
+    status: Option<&BTreeSet<SourceId>>,
+    remembered: &Remembered,
+) -> Knowledge {
+    match status {
+        Some(connected) => Knowledge::from_connected(connected.contains(&source)),
+        None => remembered.get(source),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn offers_follow_knowledge() {
+        assert_eq!(
+            Knowledge::Connected.offers(),
+            Offers {
+                connect: false,
+                disconnect: true
+            }
+        );
+        assert_eq!(
+            Knowledge::NotConnected.offers(),
+            Offers {
+                connect: true,
+                disconnect: false
+            }
+        );
+        assert_eq!(
+            Knowledge::Unknown.offers(),
+            Offers {
+                connect: true,
+                disconnect: true
+            }
+        );
+    }
+
+    #[test]
+    fn status_body() {
+        assert_eq!(
+            parse_status(r#"{"connected":[1,11]}"#),
+            Some(BTreeSet::from([1, 11]))
+        );
+        assert_eq!(
+            parse_status(r#"{"connected":[],"extra":true}"#),
+            Some(BTreeSet::new())
+        );
+        assert_eq!(parse_status(r#"{"connected":["1"]}"#), None);
+        assert_eq!(parse_status("[]"), None);
+        assert_eq!(parse_status("nope"), None);
+    }
+
+    #[test]
+    fn status_wins_over_memory() {
+        let mut remembered = Remembered::default();
+        remembered.set(1, true);
+        remembered.set(2, false);
+        assert_eq!(knowledge(1, None, &remembered), Knowledge::Connected);
+        assert_eq!(knowledge(2, None, &remembered), Knowledge::NotConnected);
+        assert_eq!(knowledge(3, None, &remembered), Knowledge::Unknown);
+        let status = BTreeSet::from([2]);
+        assert_eq!(knowledge(1, Some(&status), &remembered), Knowledge::NotConnected);
+        assert_eq!(knowledge(2, Some(&status), &remembered), Knowledge::Connected);
+        assert_eq!(knowledge(3, Some(&status), &remembered), Knowledge::NotConnected);
+    }
+
+    #[test]
+    fn remembered_round_trips_and_forgets_garbage() {
+        let mut remembered = Remembered::default();
+        remembered.set(1, true);
+        remembered.set(18, false);
+        assert_eq!(Remembered::from_json(&remembered.to_json()), remembered);
+        assert_eq!(Remembered::from_json("garbage"), Remembered::default());
+        assert_eq!(
+            Remembered::from_json(r#"{"x":true,"2":true}"#).0,
+            BTreeMap::from([(2, true)])
+        );
+
+        remembered.replace_with(&[1, 18, 11], &BTreeSet::from([18]));
+        assert_eq!(remembered.get(1), Knowledge::NotConnected);
+        assert_eq!(remembered.get(18), Knowledge::Connected);
+        assert_eq!(remembered.get(11), Knowledge::NotConnected);
+    }
+
+    proptest! {
+        #[test]
+        fn arbitrary_stored_text_never_panics(text in ".*") {
+            let _ = Remembered::from_json(&text);
+            let _ = parse_status(&text);
+        }
+    }
+}
