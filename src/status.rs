@@ -2,7 +2,8 @@
 //!
 //! Two sources of truth, best first: the host's status endpoint (`{"connected":[1,11]}`), and
 //! otherwise the last state this browser saw for a source (kept in localStorage), "unknown"
-//! before that.
+//! before that. The status endpoint's answers are written into the remembered states
+//! ([`Remembered::replace_with`]), so the screen reads one place.
 
 use crate::catalogue::SourceId;
 use serde::Deserialize;
@@ -105,18 +106,6 @@ impl Remembered {
     }
 }
 
-/// The state to show: the status endpoint's answer when there is one, else what was remembered.
-pub fn knowledge(
-    source: SourceId,
-    status: Option<&BTreeSet<SourceId>>,
-    remembered: &Remembered,
-) -> Knowledge {
-    match status {
-        Some(connected) => Knowledge::from_connected(connected.contains(&source)),
-        None => remembered.get(source),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -160,20 +149,6 @@ mod tests {
         assert_eq!(parse_status(r#"{"connected":["1"]}"#), None);
         assert_eq!(parse_status("[]"), None);
         assert_eq!(parse_status("nope"), None);
-    }
-
-    #[test]
-    fn status_wins_over_memory() {
-        let mut remembered = Remembered::default();
-        remembered.set(1, true);
-        remembered.set(2, false);
-        assert_eq!(knowledge(1, None, &remembered), Knowledge::Connected);
-        assert_eq!(knowledge(2, None, &remembered), Knowledge::NotConnected);
-        assert_eq!(knowledge(3, None, &remembered), Knowledge::Unknown);
-        let status = BTreeSet::from([2]);
-        assert_eq!(knowledge(1, Some(&status), &remembered), Knowledge::NotConnected);
-        assert_eq!(knowledge(2, Some(&status), &remembered), Knowledge::Connected);
-        assert_eq!(knowledge(3, Some(&status), &remembered), Knowledge::NotConnected);
     }
 
     #[test]

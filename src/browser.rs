@@ -1,0 +1,241 @@
+//! Every effect this screen has on the browser outside its own elements: leaving the page,
+//! opening tabs, storage, the address bar, events to the host page, time and randomness.
+//!
+//! One small seam, so the rest of the code stays pure and tests can watch what would happen:
+//! [`intercept_navigation`] records navigations instead of performing them.
+//! Nothing here panics: a browser that refuses (storage disabled, a sandboxed frame) gets a
+//! fallback or a no-op.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+use url::Url;
+use wasm_bindgen::{JsCast, JsValue};
+
+/// Where a URL is opened.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Navigation {
+    /// This window leaves for the URL.
+    SameWindow(String),
+    /// The top window leaves for the URL (this page runs inside a frame).
+    TopWindow(String),
+    /// A new tab opens the URL.
+    NewTab(String),
+}
+
+impl Navigation {
+    pub fn url(&self) -> &str {
+        match self {
+            Navigation::SameWindow(url) | Navigation::TopWindow(url) | Navigation::NewTab(url) => url,
+        }
+    }
+}
+
+type Interceptor = Rc<dyn Fn(&Navigation)>;
+
+thread_local! {
+    static INTERCEPTOR: RefCell<Option<Interceptor>> = const { RefCell::new(None) };
+}
+
+/// From now on, navigations go to `observer` instead of happening (for tests and demos).
+pub fn intercept_navigation(observer: impl Fn(&Navigation) + 'static) {
+    INTERCEPTOR.with(|slot| *slot.borrow_mut() = Some(Rc::new(observer)));
+}
+
+/// Navigations happen for real again.
+pub fn stop_intercepting() {
+    INTERCEPTOR.with(|slot| slot.borrow_mut().take());
+}
+
+fn intercepted(navigation: Navigation) -> Option<Navigation> {
+    match INTERCEPTOR.with(|slot| slot.borrow().clone()) {
+        Some(observer) => {
+            observer(&navigation);
+            None
+        }
+        None => Some(navigation),
+    }
+}
+
+pub fn window() -> Option<web_sys::Window> {
+    web_sys::window()
+}
+
+/// Whether this page runs inside a frame.
+pub fn is_framed() -> bool {
+    let Some(window) = window() else { return false };
+    match window.top() {
+        Ok(Some(top)) => !js_sys::Object::is(&top, &window),
+        // Reading `top` failed: assume the worst (framed), so we never navigate inside a frame.
+        _ => true,
+    }
+}
+
+/// A handle on a tab this page opened.
+pub struct Tab(web_sys::Window);
+
+impl Tab {
+    /// Sends the tab to `url` (a tab opened blank while a fresh token was fetched).
+    pub fn go(&self, url: &str) -> bool {
+        if intercepted(Navigation::NewTab(url.to_owned())).is_none() {
+            return true;
+        }
+        self.0.location().set_href(url).is_ok()
+    }
+
+    pub fn close(&self) {
+        let _ = self.0.close();
+    }
+}
+
+/// Opens a new tab. Must run inside the click handler, before any `await`, or popup blockers
+/// stop it. `Err(())` when the browser blocked it.
+///
+/// The new tab gets no handle on this page (`opener` is cleared), but this page keeps one on it.
+pub fn open_tab(url: &str) -> Result<Option<Tab>, ()> {
+    let Some(navigation) = intercepted(Navigation::NewTab(url.to_owned())) else {
+        return Ok(None);
+    };
+    let window = window().ok_or(())?;
+    match window.open_with_url_and_target(navigation.url(), "_blank") {
+        Ok(Some(tab)) => {
+            let _ = js_sys::Reflect::set(&tab, &JsValue::from_str("opener"), &JsValue::NULL);
+            Ok(Some(Tab(tab)))
+        }
+        _ => Err(()),
+    }
+}
+
+/// Leaves for `url` in this window, or in the top window when this page is framed (vendor logins
+/// refuse to run in frames). `Err(())` when neither is allowed (a sandboxed frame): open a tab
+/// instead.
+pub fn leave_for(url: &str) -> Result<(), ()> {
+    let framed = is_framed();
+    let navigation = if framed {
+        Navigation::TopWindow(url.to_owned())
+    } else {
+        Navigation::SameWindow(url.to_owned())
+    };
+    let Some(navigation) = intercepted(navigation) else {
+        return Ok(());
+    };
+    let window = window().ok_or(())?;
+    if framed {
+        let top = window.top().ok().flatten().ok_or(())?;
+        top.location().set_href(navigation.url()).map_err(|_| ())
+    } else {
+        window.location().assign(navigation.url()).map_err(|_| ())
+    }
+}
+
+/// The page's address now.
+pub fn current_url() -> Option<Url> {
+    let href = window()?.location().href().ok()?;
+    Url::parse(&href).ok()
+}
+
+/// Replaces the address in the address bar without reloading or adding a history entry.
+pub fn replace_address(url: &Url) {
+    if let Some(history) = window().and_then(|w| w.history().ok()) {
+        let state = history.state().unwrap_or(JsValue::NULL);
+        let _ = history.replace_state_with_url(&state, "", Some(url.as_str()));
+    }
+}
+
+/// Milliseconds since the Unix epoch.
+pub fn now_ms() -> f64 {
+    js_sys::Date::now()
+}
+
+/// 128 random bits as hex, from the browser's cryptographic generator where there is one.
+pub fn nonce() -> String {
+    let mut bytes = [0u8; 16];
+    let filled = window()
+        .and_then(|w| w.crypto().ok())
+        .is_some_and(|crypto| crypto.get_random_values_with_u8_array(&mut bytes).is_ok());
+    if !filled {
+        for byte in &mut bytes {
+            *byte = (js_sys::Math::random() * 256.0) as u8;
+        }
+    }
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Which storage a value lives in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Store {
+    /// This tab only, survives navigating away and back.
+    Session,
+    /// Every tab of this origin, survives closing the browser.
+    Local,
+}
+
+fn storage(store: Store) -> Option<web_sys::Storage> {
+    let window = window()?;
+    match store {
+        Store::Session => window.session_storage().ok().flatten(),
+        Store::Local => window.local_storage().ok().flatten(),
+    }
+}
+
+pub fn load(store: Store, key: &str) -> Option<String> {
+    storage(store)?.get_item(key).ok().flatten()
+}
+
+pub fn save(store: Store, key: &str, value: &str) {
+    if let Some(storage) = storage(store) {
+        let _ = storage.set_item(key, value);
+    }
+}
+
+pub fn remove(store: Store, key: &str) {
+    if let Some(storage) = storage(store) {
+        let _ = storage.remove_item(key);
+    }
+}
+
+/// Dispatches a bubbling, composed `CustomEvent` named `name` from `target`, with `detail` (JSON)
+/// as its `detail` object.
+pub fn dispatch(target: &web_sys::EventTarget, name: &str, detail: &serde_json::Value) {
+    let init = web_sys::CustomEventInit::new();
+    init.set_bubbles(true);
+    init.set_composed(true);
+    let detail = js_sys::JSON::parse(&detail.to_string()).unwrap_or(JsValue::NULL);
+    init.set_detail(&detail);
+    if let Ok(event) = web_sys::CustomEvent::new_with_event_init_dict(name, &init) {
+        let _ = target.dispatch_event(&event);
+    }
+}
+
+/// The page's language (`<html lang>`) and then the browser's, most preferred first.
+pub fn preferred_languages() -> Vec<String> {
+    let Some(window) = window() else {
+        return Vec::new();
+    };
+    let page = window
+        .document()
+        .and_then(|d| d.document_element())
+        .and_then(|html| html.get_attribute("lang"));
+    let browser: Vec<String> = window
+        .navigator()
+        .languages()
+        .iter()
+        .filter_map(|l| l.as_string())
+        .collect();
+    page.into_iter().chain(browser).collect()
+}
+
+/// Whether the page is visible (not a background tab).
+pub fn is_visible() -> bool {
+    window()
+        .and_then(|w| w.document())
+        .is_none_or(|d| d.visibility_state() == web_sys::VisibilityState::Visible)
+}
+
+/// The element with this ID, as an `HtmlElement`.
+pub fn element_by_id(id: &str) -> Option<web_sys::HtmlElement> {
+    window()?
+        .document()?
+        .get_element_by_id(id)?
+        .dyn_into::<web_sys::HtmlElement>()
+        .ok()
+}
