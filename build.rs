@@ -27,7 +27,12 @@ fn main() {
     }
     let entries: String = locales
         .iter()
-        .map(|(code, path)| format!("    ({code:?}, include_str!({:?})),\n", path.display().to_string()))
+        .map(|(code, path)| {
+            format!(
+                "    ({code:?}, include_str!({:?})),\n",
+                path.display().to_string()
+            )
+        })
         .collect();
     let out = PathBuf::from(env::var("OUT_DIR").expect("set by cargo")).join("locales.rs");
     fs::write(

@@ -36,7 +36,9 @@ impl fmt::Display for ApiError {
             ApiError::Timeout => f.write_str("no answer in time"),
             ApiError::Status(code) => write!(f, "HTTP status {code}"),
             ApiError::Token(error) => error.fmt(f),
-            ApiError::BadStatusBody => f.write_str("the status endpoint's answer is not {\"connected\":[...]}"),
+            ApiError::BadStatusBody => {
+                f.write_str("the status endpoint's answer is not {\"connected\":[...]}")
+            }
         }
     }
 }
@@ -111,7 +113,11 @@ pub fn session_request_body(locale: &str) -> String {
 ///
 /// When the page's boot script already sent this very request (same endpoint, same body) while
 /// the app was downloading, its answer is used instead of asking again.
-pub async fn fetch_session(endpoint: &Url, locale: &str, timeout_ms: u32) -> Result<Session, ApiError> {
+pub async fn fetch_session(
+    endpoint: &Url,
+    locale: &str,
+    timeout_ms: u32,
+) -> Result<Session, ApiError> {
     let body = session_request_body(locale);
     let deadline = Deadline::new(timeout_ms);
     let response = match take_prefetched(endpoint, &body) {
@@ -156,7 +162,8 @@ pub async fn fetch_status(endpoint: &Url, timeout_ms: u32) -> Result<BTreeSet<So
 /// one, tells the real state afterwards.
 pub async fn revoke(url: &Url, timeout_ms: u32) -> Result<(), ApiError> {
     let deadline = Deadline::new(timeout_ms);
-    let same_origin = crate::browser::current_url().is_some_and(|page| page.origin() == url.origin());
+    let same_origin =
+        crate::browser::current_url().is_some_and(|page| page.origin() == url.origin());
     let response = Request::get(url.as_str())
         .mode(if same_origin {
             RequestMode::SameOrigin
@@ -196,7 +203,10 @@ fn take_prefetched(endpoint: &Url, body: &str) -> Option<js_sys::Promise> {
     field("response")?.dyn_into::<js_sys::Promise>().ok()
 }
 
-async fn early_response(promise: js_sys::Promise, deadline: &Deadline) -> Result<Response, ApiError> {
+async fn early_response(
+    promise: js_sys::Promise,
+    deadline: &Deadline,
+) -> Result<Response, ApiError> {
     // The early request has no deadline of its own; race it against ours.
     let signal = deadline.signal();
     let timeout = js_sys::Promise::new(&mut |_, reject| {
@@ -216,7 +226,9 @@ async fn early_response(promise: js_sys::Promise, deadline: &Deadline) -> Result
             .map_err(|_| ApiError::Network("the early request did not give a response".into())),
         Err(_) if signal_aborted(deadline) => Err(ApiError::Timeout),
         Err(error) => Err(ApiError::Network(
-            error.as_string().unwrap_or_else(|| "the early request failed".into()),
+            error
+                .as_string()
+                .unwrap_or_else(|| "the early request failed".into()),
         )),
     }
 }

@@ -25,7 +25,9 @@ pub enum Navigation {
 impl Navigation {
     pub fn url(&self) -> &str {
         match self {
-            Navigation::SameWindow(url) | Navigation::TopWindow(url) | Navigation::NewTab(url) => url,
+            Navigation::SameWindow(url) | Navigation::TopWindow(url) | Navigation::NewTab(url) => {
+                url
+            }
         }
     }
 }

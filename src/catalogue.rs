@@ -234,7 +234,11 @@ mod tests {
         }
         .resolve()
         .unwrap();
-        let native: Vec<_> = sources.iter().filter(|s| !s.is_web()).map(|s| s.id).collect();
+        let native: Vec<_> = sources
+            .iter()
+            .filter(|s| !s.is_web())
+            .map(|s| s.id)
+            .collect();
         assert_eq!(native, vec![5, 6, 44, 47]);
 
         let listed_without_flag = Selection {

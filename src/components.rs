@@ -15,7 +15,10 @@ use leptos::html;
 use leptos::prelude::*;
 
 /// Joins a component's own classes with the caller's extra `class`.
-fn classes(own: &'static str, extra: MaybeProp<String>) -> impl Fn() -> String + Send + Sync + 'static {
+fn classes(
+    own: &'static str,
+    extra: MaybeProp<String>,
+) -> impl Fn() -> String + Send + Sync + 'static {
     move || match extra.get() {
         Some(extra) if !extra.trim().is_empty() => format!("{own} {}", extra.trim()),
         _ => own.to_owned(),
@@ -214,7 +217,10 @@ pub fn SourceList(#[prop(optional, into)] class: MaybeProp<String>) -> impl Into
 
 /// One source: its mark, name and state, and the actions it offers.
 #[component]
-pub fn SourceRow(source: Source, #[prop(optional, into)] class: MaybeProp<String>) -> impl IntoView {
+pub fn SourceRow(
+    source: Source,
+    #[prop(optional, into)] class: MaybeProp<String>,
+) -> impl IntoView {
     let screen = Screen::expect();
     let t = screen.messages();
     let id = source.id;
@@ -239,7 +245,9 @@ pub fn SourceRow(source: Source, #[prop(optional, into)] class: MaybeProp<String
         RowState::Confirming => screen.knowledge(id).as_str(),
         other => other.as_str(),
     };
-    let actions = source.is_web().then(|| view! { <RowActions source=source.clone() /> });
+    let actions = source
+        .is_web()
+        .then(|| view! { <RowActions source=source.clone() /> });
     view! {
         <li
             class=classes("tc-source", class)
@@ -288,7 +296,8 @@ fn RowActions(source: Source) -> impl IntoView {
     let name = source.name.clone();
     let row_state = move || screen.row_state_of(id, true);
     let loading_id = screen.id("loading");
-    let described_by = move || (screen.session_view() == SessionView::Loading).then(|| loading_id.clone());
+    let described_by =
+        move || (screen.session_view() == SessionView::Loading).then(|| loading_id.clone());
     let busy = move || matches!(row_state(), RowState::Connecting | RowState::Disconnecting);
     let offers = move || screen.knowledge(id).offers();
     let disconnect_ref = NodeRef::<html::Button>::new();

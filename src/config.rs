@@ -155,39 +155,72 @@ impl Config {
 
         let token_endpoint = checker.check(
             "data-token-endpoint",
-            http_url(page, settings.token_endpoint.as_deref().unwrap_or(DEFAULT_TOKEN_ENDPOINT)),
+            http_url(
+                page,
+                settings
+                    .token_endpoint
+                    .as_deref()
+                    .unwrap_or(DEFAULT_TOKEN_ENDPOINT),
+            ),
         );
         let status_endpoint = match non_empty(&settings.status_endpoint) {
-            Some(value) => checker.check("data-status-endpoint", http_url(page, value)).map(Some),
+            Some(value) => checker
+                .check("data-status-endpoint", http_url(page, value))
+                .map(Some),
             None => Some(None),
         };
         let thryve_base = checker.check(
             "data-thryve-base-url",
-            thryve_base(page, non_empty(&settings.thryve_base_url).unwrap_or(DEFAULT_THRYVE_BASE_URL)),
+            thryve_base(
+                page,
+                non_empty(&settings.thryve_base_url).unwrap_or(DEFAULT_THRYVE_BASE_URL),
+            ),
         );
         let redirect_uri = match non_empty(&settings.redirect_uri) {
-            Some(value) => checker.check("data-redirect-uri", redirect(page, value)).map(Some),
+            Some(value) => checker
+                .check("data-redirect-uri", redirect(page, value))
+                .map(Some),
             None => Some(None),
         };
         let open = checker.check(
             "data-open",
-            choice(&settings.open, &[("same-tab", OpenMode::SameTab), ("new-tab", OpenMode::NewTab)]),
+            choice(
+                &settings.open,
+                &[
+                    ("same-tab", OpenMode::SameTab),
+                    ("new-tab", OpenMode::NewTab),
+                ],
+            ),
         );
         let disconnect = checker.check(
             "data-disconnect",
             choice(
                 &settings.disconnect,
-                &[("background", DisconnectMode::Background), ("navigate", DisconnectMode::Navigate)],
+                &[
+                    ("background", DisconnectMode::Background),
+                    ("navigate", DisconnectMode::Navigate),
+                ],
             ),
         );
-        let show_native = checker.check("data-show-native", choice(&settings.show_native, &[("false", false), ("true", true)]));
+        let show_native = checker.check(
+            "data-show-native",
+            choice(&settings.show_native, &[("false", false), ("true", true)]),
+        );
         let token_max_age = checker.check(
             "data-token-max-age",
-            seconds(&settings.token_max_age, DEFAULT_TOKEN_MAX_AGE_SECS, 1..=24 * 60 * 60),
+            seconds(
+                &settings.token_max_age,
+                DEFAULT_TOKEN_MAX_AGE_SECS,
+                1..=24 * 60 * 60,
+            ),
         );
         let request_timeout = checker.check(
             "data-request-timeout",
-            seconds(&settings.request_timeout, DEFAULT_REQUEST_TIMEOUT_SECS, 1..=120),
+            seconds(
+                &settings.request_timeout,
+                DEFAULT_REQUEST_TIMEOUT_SECS,
+                1..=120,
+            ),
         );
         let locale = checker.check("data-locale", locale(settings.locale.as_deref(), languages));
         let order = checker.check("data-sources", source_list(settings.sources.as_deref()));
@@ -289,7 +322,9 @@ fn http_url(page: &Url, value: &str) -> Result<Url, String> {
         .map_err(|e| format!("{value:?} is not a URL ({e})"))?;
     match url.scheme() {
         "http" | "https" => Ok(url),
-        other => Err(format!("{value:?} must be an http or https URL, not {other}:")),
+        other => Err(format!(
+            "{value:?} must be an http or https URL, not {other}:"
+        )),
     }
 }
 
@@ -330,7 +365,11 @@ fn choice<T: Copy + Default>(value: &Option<String>, options: &[(&str, T)]) -> R
         })
 }
 
-fn seconds(value: &Option<String>, default: u64, range: std::ops::RangeInclusive<u64>) -> Result<u64, String> {
+fn seconds(
+    value: &Option<String>,
+    default: u64,
+    range: std::ops::RangeInclusive<u64>,
+) -> Result<u64, String> {
     let Some(value) = non_empty(value) else {
         return Ok(default);
     };
@@ -348,11 +387,17 @@ fn locale(value: Option<&str>, languages: &[String]) -> Result<&'static str, Str
     let explicit = value.map(str::trim).filter(|v| !v.is_empty());
     if let Some(tag) = explicit {
         if i18n::primary_subtag(tag).is_none() {
-            return Err(format!("{tag:?} is not a language tag such as \"de\" or \"en-GB\""));
+            return Err(format!(
+                "{tag:?} is not a language tag such as \"de\" or \"en-GB\""
+            ));
         }
     }
     // An explicit but unsupported language is not an error: the next preference applies.
-    Ok(i18n::negotiate(explicit.into_iter().chain(languages.iter().map(String::as_str))))
+    Ok(i18n::negotiate(
+        explicit
+            .into_iter()
+            .chain(languages.iter().map(String::as_str)),
+    ))
 }
 
 fn source_list(value: Option<&str>) -> Result<Option<Vec<SourceId>>, String> {
@@ -364,8 +409,9 @@ fn source_list(value: Option<&str>) -> Result<Option<Vec<SourceId>>, String> {
         .map(str::trim)
         .filter(|part| !part.is_empty())
         .map(|part| {
-            part.parse::<SourceId>()
-                .map_err(|_| format!("{part:?} is not a data source ID (a number such as 1 for Fitbit)"))
+            part.parse::<SourceId>().map_err(|_| {
+                format!("{part:?} is not a data source ID (a number such as 1 for Fitbit)")
+            })
         })
         .collect::<Result<Vec<_>, _>>()
         .map(Some)
@@ -385,7 +431,11 @@ mod tests {
     }
 
     fn errors_for(settings: Settings) -> Vec<&'static str> {
-        config(settings).unwrap_err().iter().map(|e| e.setting).collect()
+        config(settings)
+            .unwrap_err()
+            .iter()
+            .map(|e| e.setting)
+            .collect()
     }
 
     #[test]
@@ -422,14 +472,21 @@ mod tests {
             ("data-token-max-age", "60"),
             ("data-request-timeout", "3"),
         ]);
-        let settings = Settings::from_attributes(|name| attributes.get(name).map(|v| v.to_string()));
+        let settings =
+            Settings::from_attributes(|name| attributes.get(name).map(|v| v.to_string()));
         let config = config(settings).unwrap();
-        assert_eq!(config.token_endpoint.as_str(), "https://api.example.com/session");
+        assert_eq!(
+            config.token_endpoint.as_str(),
+            "https://api.example.com/session"
+        );
         assert_eq!(
             config.status_endpoint.unwrap().as_str(),
             "https://app.example.com/api/status"
         );
-        assert_eq!(config.thryve_base.as_str(), "http://127.0.0.1:3000/sandbox/");
+        assert_eq!(
+            config.thryve_base.as_str(),
+            "http://127.0.0.1:3000/sandbox/"
+        );
         assert_eq!(
             config.redirect_uri.unwrap().as_str(),
             "https://app.example.com/settings/done#x"
@@ -461,7 +518,10 @@ mod tests {
         };
         let errors = errors_for(settings);
         for attribute in Settings::ATTRIBUTES.iter().map(|(name, _)| *name) {
-            assert!(errors.contains(&attribute), "{attribute} not reported: {errors:?}");
+            assert!(
+                errors.contains(&attribute),
+                "{attribute} not reported: {errors:?}"
+            );
         }
     }
 
@@ -510,7 +570,11 @@ mod tests {
             ..Settings::default()
         })
         .unwrap();
-        let shown: Vec<_> = config.sources.iter().map(|s| (s.id, s.name.as_str())).collect();
+        let shown: Vec<_> = config
+            .sources
+            .iter()
+            .map(|s| (s.id, s.name.as_str()))
+            .collect();
         assert_eq!(shown, vec![(1, "Fitbit"), (77, "Newcomer")]);
         assert_eq!(config.sources[0].logo.as_deref(), Some("/f.svg"));
         assert!(config.sources[0].featured);
@@ -547,7 +611,11 @@ mod tests {
             .locale
         };
         assert_eq!(pick(Some("es")), "es");
-        assert_eq!(pick(Some("it")), "fr", "unsupported explicit locale falls through");
+        assert_eq!(
+            pick(Some("it")),
+            "fr",
+            "unsupported explicit locale falls through"
+        );
         assert_eq!(pick(None), "fr");
         assert_eq!(pick(Some("")), "fr");
     }
@@ -555,7 +623,8 @@ mod tests {
     #[test]
     fn default_redirect_is_the_current_page_without_results() {
         let config = config(Settings::default()).unwrap();
-        let current = Url::parse("https://app.example.com/s?tab=a&connected=true&dataSource=1#f").unwrap();
+        let current =
+            Url::parse("https://app.example.com/s?tab=a&connected=true&dataSource=1#f").unwrap();
         assert_eq!(
             config.redirect_for(&current).as_str(),
             "https://app.example.com/s?tab=a#f"

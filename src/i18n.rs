@@ -163,7 +163,8 @@ pub fn primary_subtag(tag: &str) -> Option<String> {
     let primary = parts.next()?;
     let well_formed = (2..=3).contains(&primary.len())
         && primary.chars().all(|c| c.is_ascii_alphabetic())
-        && parts.all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()));
+        && parts
+            .all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()));
     well_formed.then(|| primary.to_ascii_lowercase())
 }
 
@@ -333,7 +334,12 @@ mod tests {
         let english = load(DEFAULT_LOCALE).unwrap();
         for table in tables() {
             let keys: BTreeSet<&str> = table.entries.iter().map(|(k, _)| *k).collect();
-            assert_eq!(keys.len(), table.entries.len(), "{}: a key is defined twice", table.code);
+            assert_eq!(
+                keys.len(),
+                table.entries.len(),
+                "{}: a key is defined twice",
+                table.code
+            );
             for (key, text) in &english.entries {
                 let translated = table
                     .get(key)
@@ -347,7 +353,11 @@ mod tests {
                 );
             }
             for key in keys {
-                assert!(english.get(key).is_some(), "{}: {key} is not an English message", table.code);
+                assert!(
+                    english.get(key).is_some(),
+                    "{}: {key} is not an English message",
+                    table.code
+                );
             }
             assert_ne!(table.name, table.code, "{}: set @name", table.code);
         }
@@ -377,7 +387,10 @@ mod tests {
 
     #[test]
     fn formatting_fills_placeholders_and_keeps_unknown_ones() {
-        assert_eq!(fill("Connect {source}", &[("source", "Fitbit")]), "Connect Fitbit");
+        assert_eq!(
+            fill("Connect {source}", &[("source", "Fitbit")]),
+            "Connect Fitbit"
+        );
         assert_eq!(fill("{a}{b}", &[("a", "1"), ("b", "2")]), "12");
         assert_eq!(fill("keep {x} and {", &[]), "keep {x} and {");
         assert_eq!(fill("{source}", &[("source", "{source}")]), "{source}");
@@ -386,9 +399,18 @@ mod tests {
     #[test]
     fn plurals_follow_the_language() {
         let en = Messages::new("en");
-        assert_eq!(en.count(Msg::SummaryOne, Msg::SummaryOther, 1, &[]), "1 source connected");
-        assert_eq!(en.count(Msg::SummaryOne, Msg::SummaryOther, 2, &[]), "2 sources connected");
-        assert_eq!(en.count(Msg::SummaryOne, Msg::SummaryOther, 0, &[]), "0 sources connected");
+        assert_eq!(
+            en.count(Msg::SummaryOne, Msg::SummaryOther, 1, &[]),
+            "1 source connected"
+        );
+        assert_eq!(
+            en.count(Msg::SummaryOne, Msg::SummaryOther, 2, &[]),
+            "2 sources connected"
+        );
+        assert_eq!(
+            en.count(Msg::SummaryOne, Msg::SummaryOther, 0, &[]),
+            "0 sources connected"
+        );
         let fr = Messages::new("fr");
         assert_eq!(
             fr.count(Msg::SummaryOne, Msg::SummaryOther, 0, &[]),

@@ -22,8 +22,8 @@ pub mod token;
 pub mod urls;
 
 pub use components::{
-    ConfigErrors, ConnectScreen, ConnectionProvider, ResultMessage, SessionAlert, SourceList, SourceMark,
-    SourceRow,
+    ConfigErrors, ConnectScreen, ConnectionProvider, ResultMessage, SessionAlert, SourceList,
+    SourceMark, SourceRow,
 };
 pub use config::{Config, ConfigError, Settings};
 pub use events::ScreenEvent;
@@ -60,10 +60,22 @@ pub fn config_of(element: &web_sys::Element) -> Result<Config, Vec<ConfigError>>
     Config::from_settings(&settings, &page, &languages)
 }
 
+/// A mounted screen. Dropping it unmounts the screen; [`Mounted::forget`] keeps it for the
+/// page's lifetime.
+#[must_use = "dropping a Mounted unmounts the screen; call .forget() to keep it"]
+pub struct Mounted(leptos::mount::UnmountHandle<leptos::tachys::view::any_view::AnyViewState>);
+
+impl Mounted {
+    /// Keeps the screen mounted for the rest of the page's life.
+    pub fn forget(self) {
+        self.0.forget();
+    }
+}
+
 /// Mounts the screen into `element`, configured by its data attributes. Invalid settings show a
 /// configuration error there instead. The element's previous content (a loading placeholder)
 /// is replaced; a JSON settings block stays.
-pub fn mount(element: web_sys::HtmlElement) {
+pub fn mount(element: web_sys::HtmlElement) -> Mounted {
     let config = config_of(&element);
     let children = element.children();
     for i in (0..children.length()).rev() {
@@ -73,18 +85,21 @@ pub fn mount(element: web_sys::HtmlElement) {
             }
         }
     }
-    element.set_attribute("data-tc-mounted", "").ok();
     let target: web_sys::EventTarget = element.clone().unchecked_into();
     let locale = element.get_attribute("data-locale");
-    leptos::mount::mount_to(element, move || match config {
+    Mounted(leptos::mount::mount_to(element, move || match config {
         Ok(config) => view! { <ConnectScreen config events_target=target /> }.into_any(),
         Err(errors) => {
             let languages = browser::preferred_languages();
-            let code = i18n::negotiate(locale.as_deref().into_iter().chain(languages.iter().map(String::as_str)));
+            let code = i18n::negotiate(
+                locale
+                    .as_deref()
+                    .into_iter()
+                    .chain(languages.iter().map(String::as_str)),
+            );
             view! { <ConfigErrors errors messages=i18n::Messages::new(code) /> }.into_any()
         }
-    })
-    .forget();
+    }))
 }
 
 /// Mounts into the element with this ID. Returns `false` (and logs) when there is none.
@@ -92,7 +107,7 @@ pub fn mount(element: web_sys::HtmlElement) {
 pub fn mount_by_id(id: &str) -> bool {
     match browser::element_by_id(id) {
         Some(element) => {
-            mount(element);
+            mount(element).forget();
             true
         }
         None => {

@@ -278,24 +278,32 @@ mod tests {
             let ret = read_return(&url(&format!("https://app.test/{bad}"))).unwrap();
             assert!(ret.malformed, "{bad}");
         }
-        let repeated = read_return(&url("https://app.test/?connected=TRUE&connected=true")).unwrap();
+        let repeated =
+            read_return(&url("https://app.test/?connected=TRUE&connected=true")).unwrap();
         assert_eq!(repeated.connected, Some(true));
         assert!(!repeated.malformed);
     }
 
     #[test]
     fn reads_results_glued_onto_an_existing_query_or_fragment() {
-        let glued = read_return(&url("https://app.test/p?tab=a?connected=true&dataSource=1")).unwrap();
+        let glued =
+            read_return(&url("https://app.test/p?tab=a?connected=true&dataSource=1")).unwrap();
         assert_eq!((glued.connected, glued.source), (Some(true), Some(1)));
 
-        let hash = read_return(&url("https://app.test/#/sources?dataSource=11&connected=false")).unwrap();
+        let hash = read_return(&url(
+            "https://app.test/#/sources?dataSource=11&connected=false",
+        ))
+        .unwrap();
         assert_eq!((hash.connected, hash.source), (Some(false), Some(11)));
     }
 
     #[test]
     fn cleans_only_the_result_parameters() {
         let cases = [
-            ("https://app.test/?dataSource=8&connected=true", "https://app.test/"),
+            (
+                "https://app.test/?dataSource=8&connected=true",
+                "https://app.test/",
+            ),
             (
                 "https://app.test/p?tab=a&connected=true&dataSource=8#top",
                 "https://app.test/p?tab=a#top",
@@ -314,7 +322,11 @@ mod tests {
             ),
         ];
         for (dirty, clean) in cases {
-            assert_eq!(clean_address(&url(dirty)).unwrap().as_str(), clean, "{dirty}");
+            assert_eq!(
+                clean_address(&url(dirty)).unwrap().as_str(),
+                clean,
+                "{dirty}"
+            );
         }
         assert_eq!(clean_address(&url("https://app.test/?tab=a")), None);
     }
@@ -353,7 +365,11 @@ mod tests {
         );
         // Our attempt is too old, or from the future.
         assert_eq!(
-            resolve(&ret, Some(&attempt(Action::Connect, 1)), 1_000.0 + ATTEMPT_TTL_MS + 1.0),
+            resolve(
+                &ret,
+                Some(&attempt(Action::Connect, 1)),
+                1_000.0 + ATTEMPT_TTL_MS + 1.0
+            ),
             Resolution::Unmatched
         );
         assert_eq!(
@@ -371,7 +387,8 @@ mod tests {
     #[test]
     fn a_result_without_data_source_uses_the_attempts_source() {
         let ret = read_return(&url("https://app.test/?connected=true")).unwrap();
-        let Resolution::Matched(outcome) = resolve(&ret, Some(&attempt(Action::Connect, 18)), 2_000.0)
+        let Resolution::Matched(outcome) =
+            resolve(&ret, Some(&attempt(Action::Connect, 18)), 2_000.0)
         else {
             panic!("expected a match");
         };
@@ -383,7 +400,10 @@ mod tests {
         let a = attempt(Action::Disconnect, 3);
         assert_eq!(Attempt::from_json(&a.to_json()), Some(a));
         assert_eq!(Attempt::from_json("{"), None);
-        assert_eq!(Attempt::from_json(r#"{"action":"explode","source":1}"#), None);
+        assert_eq!(
+            Attempt::from_json(r#"{"action":"explode","source":1}"#),
+            None
+        );
     }
 
     proptest! {

@@ -133,7 +133,10 @@ impl Screen {
         let screen = Screen {
             messages: StoredValue::new(Messages::new(config.locale)),
             config: StoredValue::new(config),
-            id: StoredValue::new(format!("tc-{}", SCREENS.fetch_add(1, Ordering::Relaxed) + 1)),
+            id: StoredValue::new(format!(
+                "tc-{}",
+                SCREENS.fetch_add(1, Ordering::Relaxed) + 1
+            )),
             session,
             status,
             remembered: RwSignal::new(remembered),
@@ -193,7 +196,9 @@ impl Screen {
 
     /// Whether the status endpoint failed on its last read.
     pub fn status_failed(&self) -> bool {
-        self.status.value().with(|value| matches!(value, Some(Err(_))))
+        self.status
+            .value()
+            .with(|value| matches!(value, Some(Err(_))))
     }
 
     /// A source's state: the status endpoint's last answer where there is one (it is written
@@ -232,7 +237,9 @@ impl Screen {
 
     /// How many shown sources are known to be connected.
     pub fn connected_count(&self) -> usize {
-        let ids: Vec<SourceId> = self.config.with_value(|c| c.sources.iter().map(|s| s.id).collect());
+        let ids: Vec<SourceId> = self
+            .config
+            .with_value(|c| c.sources.iter().map(|s| s.id).collect());
         ids.into_iter()
             .filter(|id| self.knowledge(*id) == Knowledge::Connected)
             .count()
@@ -321,7 +328,11 @@ impl Screen {
             None
         };
         self.busy.set(Some((source, action)));
-        self.pending.set_value(Some(Intent { action, source, tab }));
+        self.pending.set_value(Some(Intent {
+            action,
+            source,
+            tab,
+        }));
         self.session.dispatch_local(());
     }
 
@@ -348,7 +359,13 @@ impl Screen {
         };
         browser::save(Store::Session, ATTEMPT_KEY, &attempt.to_json());
         self.busy.set(Some((source, action)));
-        self.emit(started(action, source, name.clone(), Mode::SameTab, Some(attempt.nonce)));
+        self.emit(started(
+            action,
+            source,
+            name.clone(),
+            Mode::SameTab,
+            Some(attempt.nonce),
+        ));
         if browser::leave_for(url.as_str()).is_err() {
             // A sandboxed frame may not navigate the top window: use a tab instead.
             browser::remove(Store::Session, ATTEMPT_KEY);
@@ -358,7 +375,14 @@ impl Screen {
         }
     }
 
-    fn open_in_tab(&self, action: UserAction, source: SourceId, name: String, url: &str, tab: Option<Tab>) {
+    fn open_in_tab(
+        &self,
+        action: UserAction,
+        source: SourceId,
+        name: String,
+        url: &str,
+        tab: Option<Tab>,
+    ) {
         self.busy.set(None);
         let opened = match tab {
             Some(tab) => tab.go(url),
@@ -385,10 +409,22 @@ impl Screen {
 
     fn revoke_in_background(&self, source: SourceId, name: String, token: &str) {
         let config = self.config();
-        let url = direct_url(&config.thryve_base, UserAction::Disconnect, token, source, None);
+        let url = direct_url(
+            &config.thryve_base,
+            UserAction::Disconnect,
+            token,
+            source,
+            None,
+        );
         let timeout = config.request_timeout_ms;
         self.busy.set(Some((source, UserAction::Disconnect)));
-        self.emit(started(UserAction::Disconnect, source, name, Mode::Background, None));
+        self.emit(started(
+            UserAction::Disconnect,
+            source,
+            name,
+            Mode::Background,
+            None,
+        ));
         let screen = *self;
         leptos::task::spawn_local(async move {
             let result = api::revoke(&url, timeout).await;
@@ -401,19 +437,24 @@ impl Screen {
                     source: Some(source),
                 });
             }
-            screen.finish(Outcome {
+            let success = result.is_ok();
+            let outcome = Outcome {
                 action: UserAction::Disconnect,
                 source,
-                success: result.is_ok(),
+                success,
                 attempt: None,
-            });
+            };
+            screen.finish(outcome, success);
             screen.refresh_status();
         });
     }
 
-    /// Shows an outcome, remembers the state it leaves, and tells the host.
-    fn finish(&self, outcome: Outcome) {
-        if outcome.success {
+    /// Shows an outcome, remembers the state it leaves (when it tells it), and tells the host.
+    ///
+    /// Thryve's `connected` is the source's state after the attempt, success or not; a failed
+    /// background disconnect (no answer) says nothing about the state.
+    fn finish(&self, outcome: Outcome, tells_state: bool) {
+        if tells_state {
             self.remember(outcome.source, outcome.connected_after());
         }
         self.emit(ScreenEvent::Result {
@@ -450,7 +491,8 @@ impl Screen {
         };
         // Whatever the address says, the recorded attempt is used up: a load without a result
         // means the user came back another way (the back button).
-        let attempt = browser::load(Store::Session, ATTEMPT_KEY).and_then(|t| Attempt::from_json(&t));
+        let attempt =
+            browser::load(Store::Session, ATTEMPT_KEY).and_then(|t| Attempt::from_json(&t));
         browser::remove(Store::Session, ATTEMPT_KEY);
         let Some(ret) = outcome::read_return(&current) else {
             return;
@@ -459,10 +501,14 @@ impl Screen {
             browser::replace_address(&clean);
         }
         match outcome::resolve(&ret, attempt.as_ref(), browser::now_ms()) {
-            Resolution::Matched(outcome) if self.config.with_value(|c| c.source(outcome.source).is_some()) => {
+            Resolution::Matched(outcome)
+                if self
+                    .config
+                    .with_value(|c| c.source(outcome.source).is_some()) =>
+            {
                 // After the first render, so that screen readers announce it.
                 let screen = *self;
-                request_animation_frame(move || screen.finish(outcome));
+                request_animation_frame(move || screen.finish(outcome, true));
             }
             // Not an attempt of ours: trust nothing, show nothing; the list keeps its state.
             _ => {}
@@ -515,8 +561,12 @@ impl Screen {
                 _ => None,
             });
             let Some(connected) = answer else { return };
-            let ids: Vec<SourceId> = screen.config.with_value(|c| c.sources.iter().map(|s| s.id).collect());
-            screen.remembered.update(|r| r.replace_with(&ids, &connected));
+            let ids: Vec<SourceId> = screen
+                .config
+                .with_value(|c| c.sources.iter().map(|s| s.id).collect());
+            screen
+                .remembered
+                .update(|r| r.replace_with(&ids, &connected));
             screen.persist();
         });
     }
@@ -562,7 +612,9 @@ impl Screen {
             }
         });
         let on_storage = window_event_listener_untyped("storage", move |event| {
-            let key = js_sys::Reflect::get(&event, &"key".into()).ok().and_then(|k| k.as_string());
+            let key = js_sys::Reflect::get(&event, &"key".into())
+                .ok()
+                .and_then(|k| k.as_string());
             if key.as_deref() == Some(STATES_KEY) {
                 let stored = browser::load(Store::Local, STATES_KEY).unwrap_or_default();
                 screen.remembered.set(Remembered::from_json(&stored));
@@ -605,7 +657,13 @@ impl Screen {
     }
 }
 
-fn started(action: UserAction, source: SourceId, source_name: String, mode: Mode, attempt: Option<String>) -> ScreenEvent {
+fn started(
+    action: UserAction,
+    source: SourceId,
+    source_name: String,
+    mode: Mode,
+    attempt: Option<String>,
+) -> ScreenEvent {
     match action {
         UserAction::Connect => ScreenEvent::ConnectStarted {
             source,

@@ -119,7 +119,8 @@ mod tests {
     #[test]
     fn does_not_slice_strings() {
         // A look-alike parameter name must not be mistaken for the token.
-        let body = r#"{"data":{"url":"https://connect.thryve.de/?xconnectionSessionToken=nope&lang=en"}}"#;
+        let body =
+            r#"{"data":{"url":"https://connect.thryve.de/?xconnectionSessionToken=nope&lang=en"}}"#;
         assert_eq!(extract_token(body), Err(TokenError::Missing));
     }
 
@@ -159,7 +160,10 @@ mod tests {
         assert!(session.is_fresh(1_000_000.0, five_minutes));
         assert!(session.is_fresh(1_000_000.0 + 299_999.0, five_minutes));
         assert!(!session.is_fresh(1_000_000.0 + 300_000.0, five_minutes));
-        assert!(!session.is_fresh(999_000.0, five_minutes), "clock went back");
+        assert!(
+            !session.is_fresh(999_000.0, five_minutes),
+            "clock went back"
+        );
         assert_eq!(session.ms_until_stale(1_100_000.0, five_minutes), 200_000);
         assert_eq!(session.ms_until_stale(2_000_000.0, five_minutes), 0);
         assert_eq!(session.ms_until_stale(f64::NAN, five_minutes), 0);

@@ -76,7 +76,8 @@ mod tests {
 
     #[test]
     fn connect_url_with_redirect() {
-        let redirect = Url::parse("https://app.example.com/settings/sources?tab=health#top").unwrap();
+        let redirect =
+            Url::parse("https://app.example.com/settings/sources?tab=health#top").unwrap();
         let url = direct_url(
             &base(),
             Action::Connect,
