@@ -1,0 +1,334 @@
+//! Thryve's API, as the reference describes it: `v5/accessToken`, `widget/v6/connection` and
+//! `v5/userInformation`, each with the two Basic authorization headers.
+
+use crate::settings::{Credentials, Live};
+use base64::Engine;
+use hmac::{Hmac, Mac};
+use serde_json::Value;
+use sha2::Sha256;
+use std::collections::{BTreeSet, HashMap};
+use std::fmt;
+use std::sync::Mutex;
+use std::time::Duration;
+use url::Url;
+
+/// Why Thryve gave no usable answer. Carries no secret and no upstream body.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum UpstreamError {
+    Timeout,
+    Unreachable,
+    /// A non-2xx status from Thryve.
+    Status(u16),
+    /// A 2xx answer that is not what the API documents.
+    Malformed(&'static str),
+}
+
+impl fmt::Display for UpstreamError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            UpstreamError::Timeout => f.write_str("Thryve did not answer in time"),
+            UpstreamError::Unreachable => f.write_str("Thryve could not be reached"),
+            UpstreamError::Status(status) => write!(f, "Thryve answered with status {status}"),
+            UpstreamError::Malformed(what) => write!(f, "Thryve's answer was malformed: {what}"),
+        }
+    }
+}
+
+impl UpstreamError {
+    fn from_reqwest(error: &reqwest::Error) -> UpstreamError {
+        if error.is_timeout() {
+            UpstreamError::Timeout
+        } else {
+            UpstreamError::Unreachable
+        }
+    }
+
+    /// The upstream HTTP status, for logs and the error body.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            UpstreamError::Status(status) => Some(*status),
+            _ => None,
+        }
+    }
+}
+
+/// The client. Caches each user's Thryve token (they do not change).
+pub struct Thryve {
+    http: reqwest::Client,
+    api: Url,
+    authorization: String,
+    app_authorization: String,
+    key: String,
+    tokens: Mutex<HashMap<String, String>>,
+}
+
+impl fmt::Debug for Thryve {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Thryve")
+            .field("api", &self.api.as_str())
+            .finish_non_exhaustive()
+    }
+}
+
+fn basic(user: &str, password: &str) -> String {
+    let encoded = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
+    format!("Basic {encoded}")
+}
+
+/// The longest `partnerUserID` Thryve accepts.
+pub const PARTNER_ID_MAX: usize = 80;
+
+/// A stable pseudonym for the host's user ID: HMAC-SHA256 under the server's key, in hex
+/// (64 characters). Thryve never sees the raw ID, and it cannot be reversed without the key.
+pub fn partner_user_id(key: &str, user_id: &str) -> String {
+    // HMAC accepts keys of any length; this cannot fail.
+    let mut mac =
+        Hmac::<Sha256>::new_from_slice(key.as_bytes()).expect("HMAC takes any key length");
+    mac.update(user_id.as_bytes());
+    mac.finalize()
+        .into_bytes()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Reads the connected source IDs out of `v5/userInformation`'s answer. The field names are
+/// unconfirmed: `connectedSources` (objects with `dataSource`/`dataSourceId`/`id`, or plain
+/// numbers) and the same under `dataSources`, on each user object of the array (or the object).
+pub fn connected_sources(answer: &Value) -> Result<BTreeSet<u32>, UpstreamError> {
+    let users: Vec<&Value> = match answer {
+        Value::Array(users) => users.iter().collect(),
+        Value::Object(_) => vec![answer],
+        _ => return Err(UpstreamError::Malformed("userInformation is not an array")),
+    };
+    let mut connected = BTreeSet::new();
+    for user in users {
+        for field in ["connectedSources", "dataSources"] {
+            let Some(list) = user.get(field).and_then(Value::as_array) else {
+                continue;
+            };
+            for entry in list {
+                let id = entry.as_u64().or_else(|| {
+                    ["dataSource", "dataSourceId", "id"].iter().find_map(|k| {
+                        entry
+                            .get(k)
+                            .and_then(|v| v.as_u64().or_else(|| v.as_str()?.parse().ok()))
+                    })
+                });
+                if let Some(id) = id.and_then(|id| u32::try_from(id).ok()) {
+                    connected.insert(id);
+                }
+            }
+        }
+    }
+    Ok(connected)
+}
+
+/// Checks that a widget answer carries a connection URL with a token; returns it unchanged.
+pub fn check_widget_answer(body: &[u8]) -> Result<Value, UpstreamError> {
+    let json: Value =
+        serde_json::from_slice(body).map_err(|_| UpstreamError::Malformed("not JSON"))?;
+    let url = json
+        .get("data")
+        .and_then(|d| d.get("url"))
+        .and_then(Value::as_str)
+        .ok_or(UpstreamError::Malformed("no data.url"))?;
+    let url = Url::parse(url).map_err(|_| UpstreamError::Malformed("data.url is not a URL"))?;
+    if !url
+        .query_pairs()
+        .any(|(k, v)| k == "connectionSessionToken" && !v.is_empty())
+    {
+        return Err(UpstreamError::Malformed("no connectionSessionToken"));
+    }
+    Ok(json)
+}
+
+impl Thryve {
+    pub fn new(live: &Live, timeout: Duration) -> Thryve {
+        let Credentials {
+            username,
+            password,
+            auth_id,
+            auth_secret,
+        } = &live.credentials;
+        let http = reqwest::Client::builder()
+            .timeout(timeout)
+            .connect_timeout(timeout)
+            .user_agent("thryve-connect-server")
+            .build()
+            .unwrap_or_default();
+        Thryve {
+            http,
+            api: live.api_url.clone(),
+            authorization: basic(username, password),
+            app_authorization: basic(auth_id, auth_secret),
+            key: live.user_id_key.0.clone(),
+            tokens: Mutex::new(HashMap::new()),
+        }
+    }
+
+    fn endpoint(&self, path: &str) -> Url {
+        let mut url = self.api.clone();
+        let base = url.path().trim_end_matches('/').to_owned();
+        url.set_path(&format!("{base}/{path}"));
+        url
+    }
+
+    async fn post(
+        &self,
+        request: reqwest::RequestBuilder,
+    ) -> Result<bytes_body::Body, UpstreamError> {
+        let response = request
+            .header("Authorization", &self.authorization)
+            .header("AppAuthorization", &self.app_authorization)
+            .send()
+            .await
+            .map_err(|e| UpstreamError::from_reqwest(&e))?;
+        let status = response.status();
+        if !status.is_success() {
+            return Err(UpstreamError::Status(status.as_u16()));
+        }
+        response
+            .bytes()
+            .await
+            .map(bytes_body::Body)
+            .map_err(|e| UpstreamError::from_reqwest(&e))
+    }
+
+    /// The Thryve user token for a host user (created on first use, then cached).
+    pub async fn end_user_token(&self, user_id: &str) -> Result<String, UpstreamError> {
+        let partner = partner_user_id(&self.key, user_id);
+        debug_assert!(partner.len() <= PARTNER_ID_MAX);
+        if let Some(token) = self
+            .tokens
+            .lock()
+            .ok()
+            .and_then(|t| t.get(&partner).cloned())
+        {
+            return Ok(token);
+        }
+        let body = self
+            .post(
+                self.http
+                    .post(self.endpoint("v5/accessToken"))
+                    .form(&[("partnerUserID", partner.as_str())]),
+            )
+            .await?;
+        let token = String::from_utf8(body.0.to_vec())
+            .map_err(|_| UpstreamError::Malformed("accessToken is not text"))?
+            .trim()
+            .trim_matches('"')
+            .to_owned();
+        if token.is_empty() || token.len() > 512 || token.contains(char::is_whitespace) {
+            return Err(UpstreamError::Malformed("accessToken is not a token"));
+        }
+        if let Ok(mut tokens) = self.tokens.lock() {
+            tokens.insert(partner, token.clone());
+        }
+        Ok(token)
+    }
+
+    /// A connection session for the user: Thryve's widget answer, checked and unchanged.
+    pub async fn connection(
+        &self,
+        user_id: &str,
+        locale: Option<&str>,
+    ) -> Result<Value, UpstreamError> {
+        let end_user_id = self.end_user_token(user_id).await?;
+        let mut body = serde_json::json!({ "endUserId": end_user_id });
+        if let Some(locale) = locale {
+            body["locale"] = Value::from(locale);
+        }
+        let answer = self
+            .post(
+                self.http
+                    .post(self.endpoint("widget/v6/connection"))
+                    .json(&body),
+            )
+            .await?;
+        check_widget_answer(&answer.0)
+    }
+
+    /// The IDs of the user's connected sources.
+    pub async fn status(&self, user_id: &str) -> Result<BTreeSet<u32>, UpstreamError> {
+        let token = self.end_user_token(user_id).await?;
+        let answer = self
+            .post(
+                self.http
+                    .post(self.endpoint("v5/userInformation"))
+                    .form(&[("authenticationToken", token.as_str())]),
+            )
+            .await?;
+        let json: Value = serde_json::from_slice(&answer.0)
+            .map_err(|_| UpstreamError::Malformed("userInformation is not JSON"))?;
+        connected_sources(&json)
+    }
+}
+
+/// A response body, kept apart so no caller logs it by accident.
+mod bytes_body {
+    pub struct Body(pub axum::body::Bytes);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn partner_ids_are_keyed_hashes_within_thryves_limit() {
+        let a = partner_user_id("key-one-key-one-key-one-key-one!", "alice@example.com");
+        assert_eq!(a.len(), 64);
+        assert!(a.len() <= PARTNER_ID_MAX);
+        assert!(a.chars().all(|c| c.is_ascii_hexdigit()));
+        assert!(!a.contains("alice"));
+        assert_eq!(
+            a,
+            partner_user_id("key-one-key-one-key-one-key-one!", "alice@example.com")
+        );
+        assert_ne!(
+            a,
+            partner_user_id("key-two-key-two-key-two-key-two!", "alice@example.com")
+        );
+        assert_ne!(
+            a,
+            partner_user_id("key-one-key-one-key-one-key-one!", "bob@example.com")
+        );
+    }
+
+    #[test]
+    fn reads_connected_sources_in_every_reported_shape() {
+        let answer = json!([{
+            "authenticationToken": "t",
+            "connectedSources": [{"dataSource": 1, "connectedAt": "2024-01-01"}, {"dataSourceId": "11"}, 8],
+            "dataSources": [{"id": 18}]
+        }]);
+        assert_eq!(
+            connected_sources(&answer).unwrap(),
+            BTreeSet::from([1, 8, 11, 18])
+        );
+        assert_eq!(connected_sources(&json!([{}])).unwrap(), BTreeSet::new());
+        assert_eq!(
+            connected_sources(&json!({"connectedSources": [2]})).unwrap(),
+            BTreeSet::from([2])
+        );
+        assert!(connected_sources(&json!("nope")).is_err());
+    }
+
+    #[test]
+    fn widget_answers_are_checked() {
+        let good = br#"{"type":"enduser.widget.connection","data":{"url":"https://connect.thryve.de/?connectionSessionToken=1X2&platform=web"}}"#;
+        assert!(check_widget_answer(good).is_ok());
+        assert!(check_widget_answer(b"<html>").is_err());
+        assert!(
+            check_widget_answer(br#"{"data":{"url":"https://connect.thryve.de/?lang=en"}}"#)
+                .is_err()
+        );
+        assert!(check_widget_answer(br#"{"data":{}}"#).is_err());
+    }
+
+    #[test]
+    fn basic_header() {
+        assert_eq!(basic("user", "pass"), "Basic dXNlcjpwYXNz");
+    }
+}
