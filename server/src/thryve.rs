@@ -124,6 +124,13 @@ pub fn connected_sources(answer: &Value) -> Result<BTreeSet<u32>, UpstreamError>
     Ok(connected)
 }
 
+/// Whether Thryve's plain-text `accessToken` answer looks like a token (an HTML error page or a
+/// JSON error does not).
+pub fn is_token(text: &str) -> bool {
+    (1..=512).contains(&text.len())
+        && text.chars().all(|c| c.is_ascii_alphanumeric() || "-_.~+/=".contains(c))
+}
+
 /// Checks that a widget answer carries a connection URL with a token; returns it unchanged.
 pub fn check_widget_answer(body: &[u8]) -> Result<Value, UpstreamError> {
     let json: Value =
@@ -219,7 +226,7 @@ impl Thryve {
             .trim()
             .trim_matches('"')
             .to_owned();
-        if token.is_empty() || token.len() > 512 || token.contains(char::is_whitespace) {
+        if !is_token(&token) {
             return Err(UpstreamError::Malformed("accessToken is not a token"));
         }
         if let Ok(mut tokens) = self.tokens.lock() {
@@ -325,6 +332,15 @@ mod tests {
                 .is_err()
         );
         assert!(check_widget_answer(br#"{"data":{}}"#).is_err());
+    }
+
+    #[test]
+    fn access_tokens_are_plain_tokens() {
+        assert!(is_token("a1b2c3d4e5f60718293a4b5c6d7e8f90"));
+        assert!(!is_token("<html>maintenance</html>"));
+        assert!(!is_token(r#"{"error":"x"}"#));
+        assert!(!is_token(""));
+        assert!(!is_token(&"x".repeat(513)));
     }
 
     #[test]

@@ -1,0 +1,603 @@
+//! The server on a free port, in both modes. Live mode runs against a local stub of Thryve's API
+//! that checks the exact requests Thryve expects and can fail the ways Thryve can.
+
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::IntoResponse;
+use axum::routing::post;
+use axum::Router;
+use reqwest::redirect::Policy;
+use serde_json::{json, Value};
+use std::io::Write;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Duration;
+use thryve_connect_server::settings::{Credentials, Live, Mode, Secret, Settings};
+
+// ----- captured logs -----
+
+#[derive(Clone, Default)]
+struct LogBuffer(Arc<Mutex<Vec<u8>>>);
+
+impl Write for LogBuffer {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+fn logs() -> &'static LogBuffer {
+    static LOGS: OnceLock<LogBuffer> = OnceLock::new();
+    LOGS.get_or_init(|| {
+        let buffer = LogBuffer::default();
+        let writer = buffer.clone();
+        tracing_subscriber::fmt()
+            .with_writer(move || writer.clone())
+            .with_ansi(false)
+            .with_max_level(tracing::Level::DEBUG)
+            .init();
+        buffer
+    })
+}
+
+fn log_text() -> String {
+    String::from_utf8_lossy(&logs().0.lock().unwrap()).into_owned()
+}
+
+// ----- helpers -----
+
+async fn start(settings: Settings) -> String {
+    logs();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let app = thryve_connect_server::app(&settings);
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    format!("http://{address}")
+}
+
+/// A client that shows redirects instead of following them (cookies are sent by hand).
+fn client() -> reqwest::Client {
+    reqwest::Client::builder().redirect(Policy::none()).build().unwrap()
+}
+
+/// A dist folder with a page, a hashed asset and its brotli variant.
+fn dist() -> PathBuf {
+    static DIST: OnceLock<PathBuf> = OnceLock::new();
+    DIST.get_or_init(|| {
+        let dir = std::env::temp_dir().join(format!("tc-server-test-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join("index.html"),
+            r#"<!DOCTYPE html><html><body><div id="thryve-connect" data-token-endpoint="/api/connection-session"></div></body></html>"#,
+        )
+        .unwrap();
+        std::fs::write(dir.join("app-0123456789abcdef_bg.wasm"), b"\0asm\x01\0\0\0").unwrap();
+        std::fs::write(dir.join("app-0123456789abcdef_bg.wasm.br"), b"brotli bytes").unwrap();
+        std::fs::write(dir.join("boot.js"), b"// boot").unwrap();
+        dir
+    })
+    .clone()
+}
+
+fn location(response: &reqwest::Response) -> String {
+    response.headers()["location"].to_str().unwrap().to_owned()
+}
+
+fn token_of(session: &Value) -> String {
+    let url = url::Url::parse(session["data"]["url"].as_str().unwrap()).unwrap();
+    url.query_pairs()
+        .find(|(k, _)| k == "connectionSessionToken")
+        .unwrap()
+        .1
+        .into_owned()
+}
+
+async fn sandbox_session(base: &str, user: &str) -> String {
+    let response = client()
+        .post(format!("{base}/api/connection-session"))
+        .header("x-user-id", user)
+        .json(&json!({ "locale": "de" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["type"], "enduser.widget.connection");
+    assert!(body["data"]["url"].as_str().unwrap().contains("lang=de"));
+    token_of(&body)
+}
+
+async fn sandbox_status(base: &str, user: &str) -> Value {
+    client()
+        .get(format!("{base}/api/connection-status"))
+        .header("x-user-id", user)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
+// ----- sandbox -----
+
+#[tokio::test]
+async fn sandbox_connect_allow_then_revoke_in_the_background() {
+    let base = start(Settings::sandbox(dist())).await;
+    let token = sandbox_session(&base, "alice").await;
+    assert_eq!(token.len(), 30);
+    assert_eq!(sandbox_status(&base, "alice").await, json!({ "connected": [] }));
+
+    let redirect = format!("{base}/settings?tab=a");
+    let consent = client()
+        .get(format!("{base}/sandbox/dataSourceDirectConnection.html"))
+        .query(&[("token", token.as_str()), ("dataSource", "1"), ("redirect_uri", redirect.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(consent.status(), 200);
+    let html = consent.text().await.unwrap();
+    assert!(html.contains("Allow Demo App to read your Fitbit data?"));
+    assert!(html.contains(r#"value="allow""#) && html.contains(r#"value="deny""#));
+
+    let allowed = client()
+        .post(format!("{base}/sandbox/authorize"))
+        .form(&[("token", token.as_str()), ("dataSource", "1"), ("redirect_uri", redirect.as_str()), ("decision", "allow")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(allowed.status(), 303);
+    let result = location(&allowed);
+    assert!(result.starts_with("/sandbox/dataSourceDirectConnectionResult.html?dataSource=1&connected=true&redirect_uri="));
+    let forwarded = client().get(format!("{base}{result}")).send().await.unwrap();
+    assert_eq!(forwarded.status(), 303);
+    assert_eq!(location(&forwarded), format!("{base}/settings?tab=a&dataSource=1&connected=true"));
+    assert_eq!(sandbox_status(&base, "alice").await, json!({ "connected": [1] }));
+    assert_eq!(sandbox_status(&base, "bob").await, json!({ "connected": [] }), "state is per user");
+
+    // A plain background GET with direct=true revokes.
+    let revoke = client()
+        .get(format!("{base}/sandbox/dataSourceDirectRevoke.html"))
+        .query(&[("token", token.as_str()), ("dataSource", "1"), ("direct", "true")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(revoke.status(), 200);
+    assert!(revoke.text().await.unwrap().contains(r#"data-connected="false""#));
+    assert_eq!(sandbox_status(&base, "alice").await, json!({ "connected": [] }));
+
+    let log: Value = client().get(format!("{base}/sandbox/_test/log")).send().await.unwrap().json().await.unwrap();
+    let events: Vec<&str> = log.as_array().unwrap().iter().map(|e| e["event"].as_str().unwrap()).collect();
+    assert_eq!(events, vec!["connect-page", "authorize", "revoke"]);
+    assert_eq!(log[2]["direct"], "true");
+    assert_eq!(log[2]["outcome"], "revoked");
+}
+
+#[tokio::test]
+async fn sandbox_deny_unknown_expired_and_unknown_source_end_in_connected_false() {
+    let settings = Settings {
+        mode: Mode::Sandbox { token_ttl: Duration::from_secs(1) },
+        ..Settings::sandbox(dist())
+    };
+    let base = start(settings).await;
+    let redirect = format!("{base}/");
+    let token = sandbox_session(&base, "carol").await;
+
+    let denied = client()
+        .post(format!("{base}/sandbox/authorize"))
+        .form(&[("token", token.as_str()), ("dataSource", "11"), ("redirect_uri", redirect.as_str()), ("decision", "deny")])
+        .send()
+        .await
+        .unwrap();
+    assert!(location(&denied).contains("dataSource=11&connected=false"));
+
+    for (token, source) in [("nope", "1"), (token.as_str(), "12"), (token.as_str(), "5"), (token.as_str(), "x")] {
+        let page = client()
+            .get(format!("{base}/sandbox/dataSourceDirectConnection.html"))
+            .query(&[("token", token), ("dataSource", source), ("redirect_uri", redirect.as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(page.status(), 303, "{token} {source}");
+        assert!(location(&page).contains("connected=false"), "{token} {source}");
+    }
+
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    let expired = client()
+        .get(format!("{base}/sandbox/dataSourceDirectConnection.html"))
+        .query(&[("token", token.as_str()), ("dataSource", "1")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(expired.status(), 303);
+    let result = client().get(format!("{base}{}", location(&expired))).send().await.unwrap();
+    assert_eq!(result.status(), 200, "no redirect_uri: Thryve's own result page");
+    assert!(result.text().await.unwrap().contains("Fitbit is not connected."));
+
+    // A revoke with a dead token fails: connected stays true.
+    let revoke = client()
+        .get(format!("{base}/sandbox/dataSourceDirectRevoke.html"))
+        .query(&[("token", "dead"), ("dataSource", "1"), ("direct", "true"), ("redirect_uri", redirect.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert!(location(&revoke).contains("connected=true"));
+    assert_eq!(sandbox_status(&base, "carol").await, json!({ "connected": [] }));
+}
+
+#[tokio::test]
+async fn sandbox_faults_can_be_switched_for_tests() {
+    let base = start(Settings::sandbox(dist())).await;
+    let set = |fault: &'static str| {
+        let base = base.clone();
+        async move {
+            let r = client()
+                .post(format!("{base}/sandbox/_test/fault"))
+                .json(&json!({ "session": fault }))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), 204);
+        }
+    };
+    let session = || client().post(format!("{base}/api/connection-session")).header("x-user-id", "dan").send();
+    set("down").await;
+    assert_eq!(session().await.unwrap().status(), 503);
+    set("garbage").await;
+    let garbage = session().await.unwrap();
+    assert_eq!(garbage.status(), 200);
+    assert!(garbage.text().await.unwrap().starts_with("<html>"));
+    set("ok").await;
+    assert_eq!(session().await.unwrap().status(), 200);
+}
+
+#[tokio::test]
+async fn sandbox_names_browsers_by_cookie() {
+    let base = start(Settings::sandbox(dist())).await;
+    let page = client().get(format!("{base}/")).send().await.unwrap();
+    let cookie = page.headers()["set-cookie"].to_str().unwrap().to_owned();
+    assert!(cookie.starts_with("tc_sandbox_user=") && cookie.contains("HttpOnly"));
+    let pair = cookie.split(';').next().unwrap().to_owned();
+    let session: Value = client()
+        .post(format!("{base}/api/connection-session"))
+        .header("cookie", &pair)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = token_of(&session);
+    client()
+        .post(format!("{base}/sandbox/authorize"))
+        .form(&[("token", token.as_str()), ("dataSource", "18"), ("decision", "allow")])
+        .send()
+        .await
+        .unwrap();
+    let status: Value = client()
+        .get(format!("{base}/api/connection-status"))
+        .header("cookie", &pair)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(status, json!({ "connected": [18] }));
+}
+
+#[tokio::test]
+async fn bad_input_gets_a_clear_4xx() {
+    let base = start(Settings::sandbox(dist())).await;
+    let post = || client().post(format!("{base}/api/connection-session")).header("x-user-id", "eve");
+
+    let too_big = post()
+        .header("content-type", "application/json")
+        .body(format!(r#"{{"locale":"{}"}}"#, "x".repeat(5000)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(too_big.status(), 413);
+
+    let form = post().header("content-type", "application/x-www-form-urlencoded").body("locale=de").send().await.unwrap();
+    assert_eq!(form.status(), 415);
+    assert_eq!(form.json::<Value>().await.unwrap()["error"], "unsupported_media_type");
+
+    let klingon = post().json(&json!({ "locale": "tlh" })).send().await.unwrap();
+    assert_eq!(klingon.status(), 400);
+    let body: Value = klingon.json().await.unwrap();
+    assert_eq!(body["error"], "unsupported_locale");
+    assert_eq!(body["supported"], json!(["en", "de", "fr", "es"]));
+
+    let broken = post().header("content-type", "application/json").body("{").send().await.unwrap();
+    assert_eq!(broken.status(), 400);
+    let not_object = post().json(&json!([1])).send().await.unwrap();
+    assert_eq!(not_object.status(), 400);
+    let number = post().json(&json!({ "locale": 7 })).send().await.unwrap();
+    assert_eq!(number.status(), 400);
+
+    let empty = post().send().await.unwrap();
+    assert_eq!(empty.status(), 200, "no body is fine");
+    let get = client().get(format!("{base}/api/connection-session")).send().await.unwrap();
+    assert_eq!(get.status(), 405);
+    let revoke_bad_redirect = client()
+        .get(format!("{base}/sandbox/dataSourceDirectRevoke.html?token=t&dataSource=1&direct=true&redirect_uri=javascript:alert(1)"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(revoke_bad_redirect.status(), 400);
+}
+
+// ----- serving the app -----
+
+#[tokio::test]
+async fn serves_the_app_with_security_headers_caching_and_page_settings() {
+    let base = start(Settings::sandbox(dist())).await;
+    let page = client().get(format!("{base}/")).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    let headers = page.headers().clone();
+    let csp = headers["content-security-policy"].to_str().unwrap();
+    assert!(csp.contains("script-src 'self' 'wasm-unsafe-eval'"), "{csp}");
+    assert!(!csp.contains("unsafe-inline") && !csp.contains("'unsafe-eval'"));
+    assert!(csp.contains("frame-ancestors 'none'"));
+    assert_eq!(headers["x-content-type-options"], "nosniff");
+    assert_eq!(headers["referrer-policy"], "no-referrer");
+    assert_eq!(headers["x-frame-options"], "DENY");
+    assert_eq!(headers["cache-control"], "no-cache");
+    let html = page.text().await.unwrap();
+    assert!(html.contains(r#"data-status-endpoint="/api/connection-status""#), "{html}");
+    assert!(html.contains(r#"data-thryve-base-url="/sandbox/""#));
+    assert!(html.contains(r#"data-token-endpoint="/api/connection-session""#), "the page's own settings stay");
+
+    let wasm = client().get(format!("{base}/app-0123456789abcdef_bg.wasm")).send().await.unwrap();
+    assert_eq!(wasm.headers()["content-type"], "application/wasm");
+    assert_eq!(wasm.headers()["cache-control"], "public, max-age=31536000, immutable");
+
+    let brotli = client()
+        .get(format!("{base}/app-0123456789abcdef_bg.wasm"))
+        .header("accept-encoding", "br, gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(brotli.headers()["content-encoding"], "br");
+    assert_eq!(brotli.headers()["content-type"], "application/wasm");
+    assert_eq!(brotli.bytes().await.unwrap().as_ref(), b"brotli bytes");
+
+    let boot = client().get(format!("{base}/boot.js")).send().await.unwrap();
+    assert_eq!(boot.headers()["cache-control"], "no-cache");
+    let missing = client().get(format!("{base}/nope.js")).send().await.unwrap();
+    assert_eq!(missing.status(), 404);
+    let api = client().get(format!("{base}/api/connection-status")).header("x-user-id", "f").send().await.unwrap();
+    assert_eq!(api.headers()["cache-control"], "no-store");
+}
+
+#[tokio::test]
+async fn cors_only_for_configured_origins() {
+    let settings = Settings {
+        allowed_origins: vec!["https://app.example.com".into()],
+        frame_ancestors: "'self' https://app.example.com".into(),
+        ..Settings::sandbox(dist())
+    };
+    let base = start(settings).await;
+    let preflight = |origin: &'static str| {
+        client()
+            .request(reqwest::Method::OPTIONS, format!("{base}/api/connection-session"))
+            .header("origin", origin)
+            .header("access-control-request-method", "POST")
+            .header("access-control-request-headers", "content-type")
+            .send()
+    };
+    let allowed = preflight("https://app.example.com").await.unwrap();
+    assert_eq!(allowed.headers()["access-control-allow-origin"], "https://app.example.com");
+    assert_eq!(allowed.headers()["access-control-allow-credentials"], "true");
+    let other = preflight("https://evil.example.net").await.unwrap();
+    assert!(other.headers().get("access-control-allow-origin").is_none());
+
+    let page = client().get(format!("{base}/")).send().await.unwrap();
+    assert!(page.headers()["content-security-policy"].to_str().unwrap().ends_with("frame-ancestors 'self' https://app.example.com"));
+    assert!(page.headers().get("x-frame-options").is_none());
+}
+
+// ----- live mode against a stub of Thryve -----
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Behaviour {
+    Ok,
+    Unauthorized,
+    ServerError,
+    Hang,
+    Garbage,
+}
+
+#[derive(Default)]
+struct Stub {
+    behaviour: Option<Behaviour>,
+    requests: Vec<(String, HeaderMap, String)>,
+}
+
+type StubState = Arc<Mutex<Stub>>;
+
+const CREDENTIALS: [&str; 4] = ["api-user-7f3a", "p@ss-w0rd-91c2", "auth-id-55d0", "auth-secret-e8b4"];
+const KEY: &str = "a-test-key-of-at-least-32-characters!";
+
+async fn thryve_stub_handler(State(stub): State<StubState>, uri: axum::http::Uri, headers: HeaderMap, body: String) -> axum::response::Response {
+    let behaviour = {
+        let mut stub = stub.lock().unwrap();
+        stub.requests.push((uri.path().to_owned(), headers, body.clone()));
+        stub.behaviour.unwrap_or(Behaviour::Ok)
+    };
+    match behaviour {
+        Behaviour::Unauthorized => return (StatusCode::UNAUTHORIZED, r#"{"error":{"message":"bad credentials"}}"#).into_response(),
+        Behaviour::ServerError => return (StatusCode::INTERNAL_SERVER_ERROR, "oops").into_response(),
+        Behaviour::Hang => {
+            tokio::time::sleep(Duration::from_secs(30)).await;
+            return StatusCode::OK.into_response();
+        }
+        Behaviour::Garbage => return (StatusCode::OK, "<html>maintenance</html>").into_response(),
+        Behaviour::Ok => {}
+    }
+    match uri.path() {
+        "/v5/accessToken" => "end-user-token-123".into_response(),
+        "/widget/v6/connection" => (
+            [("content-type", "application/json")],
+            r#"{"type":"enduser.widget.connection","data":{"url":"https://connect.thryve.de/?connectionSessionToken=1060285265X4247109939067552841&platform=web&lang=de"}}"#,
+        )
+            .into_response(),
+        "/v5/userInformation" => (
+            [("content-type", "application/json")],
+            r#"[{"authenticationToken":"end-user-token-123","connectedSources":[{"dataSource":1,"connectedAt":"2024-05-01T10:00:00Z"},{"dataSource":11}]}]"#,
+        )
+            .into_response(),
+        _ => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
+async fn live(behaviour: Behaviour) -> (String, StubState) {
+    let stub: StubState = Arc::new(Mutex::new(Stub {
+        behaviour: Some(behaviour),
+        requests: Vec::new(),
+    }));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let thryve = format!("http://{}", listener.local_addr().unwrap());
+    let router = Router::new().fallback(post(thryve_stub_handler)).with_state(Arc::clone(&stub));
+    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    let [username, password, auth_id, auth_secret] = CREDENTIALS.map(String::from);
+    let settings = Settings {
+        mode: Mode::Live(Live {
+            credentials: Credentials {
+                username,
+                password,
+                auth_id,
+                auth_secret,
+            },
+            api_url: url::Url::parse(&thryve).unwrap(),
+            user_header: "x-user-id".into(),
+            user_id_key: Secret(KEY.into()),
+        }),
+        upstream_timeout: Duration::from_secs(1),
+        ..Settings::sandbox(dist())
+    };
+    (start(settings).await, stub)
+}
+
+fn basic(a: &str, b: &str) -> String {
+    use base64::Engine;
+    format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(format!("{a}:{b}")))
+}
+
+#[tokio::test]
+async fn live_session_sends_exactly_what_thryve_expects() {
+    let (base, stub) = live(Behaviour::Ok).await;
+    let session = || {
+        client()
+            .post(format!("{base}/api/connection-session"))
+            .header("x-user-id", "alice@example.com")
+            .json(&json!({ "locale": "de" }))
+            .send()
+    };
+    let response = session().await.unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(
+        response.text().await.unwrap(),
+        r#"{"data":{"url":"https://connect.thryve.de/?connectionSessionToken=1060285265X4247109939067552841&platform=web&lang=de"},"type":"enduser.widget.connection"}"#
+    );
+
+    let requests = stub.lock().unwrap().requests.clone();
+    assert_eq!(requests.len(), 2);
+    let (path, headers, body) = &requests[0];
+    assert_eq!(path, "/v5/accessToken");
+    assert_eq!(headers["authorization"], basic(CREDENTIALS[0], CREDENTIALS[1]).as_str());
+    assert_eq!(headers["appauthorization"], basic(CREDENTIALS[2], CREDENTIALS[3]).as_str());
+    assert_eq!(headers["content-type"], "application/x-www-form-urlencoded");
+    let partner = body.strip_prefix("partnerUserID=").expect("form body with partnerUserID");
+    assert_eq!(partner, thryve_connect_server::thryve::partner_user_id(KEY, "alice@example.com"));
+    assert!(partner.len() <= 80 && !body.contains("alice"));
+
+    let (path, headers, body) = &requests[1];
+    assert_eq!(path, "/widget/v6/connection");
+    assert_eq!(headers["authorization"], basic(CREDENTIALS[0], CREDENTIALS[1]).as_str());
+    assert_eq!(headers["appauthorization"], basic(CREDENTIALS[2], CREDENTIALS[3]).as_str());
+    assert_eq!(headers["content-type"], "application/json");
+    assert_eq!(serde_json::from_str::<Value>(body).unwrap(), json!({ "endUserId": "end-user-token-123", "locale": "de" }));
+
+    // The user's Thryve token is cached: a second session asks Thryve once more, not twice.
+    assert_eq!(session().await.unwrap().status(), 200);
+    let paths: Vec<String> = stub.lock().unwrap().requests.iter().map(|r| r.0.clone()).collect();
+    assert_eq!(paths, vec!["/v5/accessToken", "/widget/v6/connection", "/widget/v6/connection"]);
+}
+
+#[tokio::test]
+async fn live_status_reads_user_information() {
+    let (base, stub) = live(Behaviour::Ok).await;
+    let status: Value = client()
+        .get(format!("{base}/api/connection-status"))
+        .header("x-user-id", "bob")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(status, json!({ "connected": [1, 11] }));
+    let requests = stub.lock().unwrap().requests.clone();
+    let (path, headers, body) = &requests[1];
+    assert_eq!(path, "/v5/userInformation");
+    assert_eq!(body, "authenticationToken=end-user-token-123");
+    assert_eq!(headers["appauthorization"], basic(CREDENTIALS[2], CREDENTIALS[3]).as_str());
+}
+
+#[tokio::test]
+async fn live_mode_refuses_requests_without_a_user() {
+    let (base, stub) = live(Behaviour::Ok).await;
+    let response = client().post(format!("{base}/api/connection-session")).send().await.unwrap();
+    assert_eq!(response.status(), 401);
+    assert_eq!(response.json::<Value>().await.unwrap()["error"], "unauthenticated");
+    let status = client().get(format!("{base}/api/connection-status")).send().await.unwrap();
+    assert_eq!(status.status(), 401);
+    assert!(stub.lock().unwrap().requests.is_empty(), "Thryve is not asked");
+    // No sandbox pages in live mode.
+    let sandbox = client().get(format!("{base}/sandbox/_test/log")).send().await.unwrap();
+    assert_eq!(sandbox.status(), 404);
+}
+
+#[tokio::test]
+async fn thryve_failures_become_502_without_secrets() {
+    let mut bodies = Vec::new();
+    for (behaviour, upstream) in [
+        (Behaviour::Unauthorized, Some(401u64)),
+        (Behaviour::ServerError, Some(500)),
+        (Behaviour::Garbage, None),
+        (Behaviour::Hang, None),
+    ] {
+        let (base, _stub) = live(behaviour).await;
+        let started = std::time::Instant::now();
+        let response = client()
+            .post(format!("{base}/api/connection-session"))
+            .header("x-user-id", "mallory")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 502, "{behaviour:?}");
+        assert!(started.elapsed() < Duration::from_secs(5), "{behaviour:?} bounded by the time-out");
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(body["error"], "upstream", "{behaviour:?}");
+        assert_eq!(body["upstreamStatus"].as_u64(), upstream, "{behaviour:?}");
+        bodies.push(body.to_string());
+    }
+    // The garbage answer to accessToken is HTML: refused as a token, so it never reaches the widget.
+    let logs = log_text();
+    assert!(logs.contains("upstream_status=401"), "the upstream status is logged: {logs}");
+    let mut secrets: Vec<String> = CREDENTIALS.iter().map(|s| s.to_string()).collect();
+    secrets.push(basic(CREDENTIALS[0], CREDENTIALS[1]));
+    secrets.push(basic(CREDENTIALS[2], CREDENTIALS[3]));
+    secrets.push(KEY.into());
+    for secret in &secrets {
+        assert!(!logs.contains(secret.as_str()), "a secret is in the logs");
+        for body in &bodies {
+            assert!(!body.contains(secret.as_str()), "a secret is in a response");
+        }
+    }
+}
