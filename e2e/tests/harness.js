@@ -1,0 +1,139 @@
+// Shared test harness: a fresh sandbox server per test (on a free port, with its own copy of the
+// release build and any variant pages), and Debian's headless Chromium through playwright-core.
+import { spawn } from "node:child_process";
+import { mkdtemp, readdir, readFile, rm, symlink, writeFile, mkdir } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { createRequire } from "node:module";
+import { chromium } from "playwright-core";
+
+const SERVER_BIN = resolve(process.env.SERVER_BIN ?? "../target/debug/thryve-connect-server");
+const DIST_DIR = resolve(process.env.DIST_DIR ?? "../dist");
+export const OUTPUT = resolve(process.env.E2E_OUTPUT ?? "output");
+
+/** Starts the server in sandbox mode. `pages` maps a file name to the mount element's attributes. */
+export async function startServer({ env = {}, pages = {} } = {}) {
+  const dir = await mkdtemp(join(tmpdir(), "tc-e2e-"));
+  for (const file of await readdir(DIST_DIR)) {
+    await symlink(join(DIST_DIR, file), join(dir, file));
+  }
+  const index = await readFile(join(DIST_DIR, "index.html"), "utf8");
+  for (const [name, attributes] of Object.entries(pages)) {
+    const attrs = Object.entries(attributes)
+      .map(([k, v]) => ` ${k}="${String(v).replaceAll('"', "&quot;")}"`)
+      .join("");
+    const html = index.replace(/<div id="thryve-connect"[^>]*>/, `<div id="thryve-connect"${attrs}>`);
+    await writeFile(join(dir, name), html);
+  }
+  const child = spawn(SERVER_BIN, [], {
+    env: { ...process.env, LISTEN_ADDR: "127.0.0.1:0", DIST_DIR: dir, RUST_LOG: "warn", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stderr = "";
+  child.stderr.on("data", (d) => (stderr += d));
+  const url = await new Promise((resolveUrl, reject) => {
+    let out = "";
+    const timer = setTimeout(() => reject(new Error(`server did not start: ${stderr}`)), 10_000);
+    child.stdout.on("data", (d) => {
+      out += d;
+      const match = out.match(/listening on (http:\/\/[^/\s]+)\//);
+      if (match) {
+        clearTimeout(timer);
+        resolveUrl(match[1]);
+      }
+    });
+    child.on("exit", (code) => reject(new Error(`server exited with ${code}: ${stderr}`)));
+  });
+  const post = (path, body) =>
+    fetch(url + path, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  return {
+    url,
+    /** What the sandbox saw: page hits, authorizations, revokes. */
+    log: async () => (await fetch(`${url}/sandbox/_test/log`)).json(),
+    /** Makes the token endpoint answer "ok", "down" (503) or "garbage" (HTML). */
+    fault: async (session) => post("/sandbox/_test/fault", { session }),
+    /** Expires every token the sandbox issued. */
+    expireTokens: async () => post("/sandbox/_test/expire-tokens"),
+    stop: async () => {
+      child.kill();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function launch() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--no-first-run",
+      "--disable-sync",
+      "--disable-quic",
+    ],
+  });
+}
+
+/** A page that fails the test on any uncaught error or CSP violation. */
+export async function openPage(browser, options = {}) {
+  const context = await browser.newContext(options);
+  const page = await context.newPage();
+  const problems = [];
+  page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
+  page.on("console", (m) => {
+    if (m.type() === "error" && !/favicon|status of 40[0-9]|status of 50[0-9]/.test(m.text())) {
+      problems.push(`console.error: ${m.text()}`);
+    }
+  });
+  return { context, page, problems };
+}
+
+/** Waits until the Connect button of `source` is enabled (the session arrived). */
+export async function ready(page, source = "Fitbit") {
+  const button = page.getByRole("button", { name: `Connect ${source}`, exact: true });
+  await button.waitFor();
+  await page.waitForFunction((name) => {
+    const b = [...document.querySelectorAll("button")].find((x) => x.getAttribute("aria-label") === name);
+    return b && !b.disabled;
+  }, `Connect ${source}`);
+  return button;
+}
+
+export function rowState(page, id) {
+  return page.locator(`[data-testid="source-${id}"]`).getAttribute("data-state");
+}
+
+/** The token of the next session the page receives. */
+export function nextSessionToken(page) {
+  return page
+    .waitForResponse((r) => r.url().endsWith("/api/connection-session") && r.status() === 200)
+    .then(async (r) => new URL((await r.json()).data.url).searchParams.get("connectionSessionToken"));
+}
+
+export async function screenshot(page, name) {
+  await mkdir(OUTPUT, { recursive: true });
+  await page.screenshot({ path: join(OUTPUT, `${name}.png`), fullPage: true });
+}
+
+const require = createRequire(import.meta.url);
+const axeSource = await readFile(require.resolve("axe-core/axe.min.js"), "utf8");
+
+/** Runs axe-core in the page (evaluated through DevTools, so the page's CSP stays strict). */
+export async function axe(page) {
+  await page.evaluate(axeSource);
+  return page.evaluate(async () => {
+    const result = await window.axe.run(document, { resultTypes: ["violations"] });
+    return result.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      nodes: v.nodes.map((n) => n.html),
+    }));
+  });
+}

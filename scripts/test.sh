@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Runs every check and test: formatting, lints (host and wasm32), host unit and integration
+# tests, browser tests in headless Chromium, the example app's build, the release build with its
+# size budget, and the end-to-end tests through the sandbox server.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+
+step "setup"
+scripts/setup.sh test
+
+step "format"
+cargo fmt --all -- --check
+
+step "lint (host)"
+cargo clippy --workspace --all-targets -- -D warnings
+step "lint (wasm32)"
+cargo clippy --target wasm32-unknown-unknown --features csr --lib --bins --tests -- -D warnings
+cargo clippy --target wasm32-unknown-unknown -p leptos-app-example -- -D warnings
+
+step "host tests (pure rules, server)"
+cargo test --workspace
+
+step "browser tests (wasm-bindgen-test, headless Chromium)"
+CHROMEDRIVER=${CHROMEDRIVER:-/usr/bin/chromedriver} WASM_BINDGEN_TEST_TIMEOUT=${WASM_BINDGEN_TEST_TIMEOUT:-300} \
+  cargo test --target wasm32-unknown-unknown --features csr --test web
+
+step "release build"
+scripts/build.sh
+scripts/size-budget.sh
+
+step "end-to-end tests (release build, sandbox server, headless Chromium)"
+cargo build -p thryve-connect-server
+(cd e2e && SERVER_BIN=../target/debug/thryve-connect-server DIST_DIR=../dist npm test)
+
+step "all tests passed"
