@@ -16,7 +16,7 @@ cargo fmt --all -- --check
 step "lint (host)"
 cargo clippy --workspace --all-targets -- -D warnings
 step "lint (wasm32)"
-cargo clippy --target wasm32-unknown-unknown --features csr --lib --bins --tests -- -D warnings
+cargo clippy --target wasm32-unknown-unknown -p thryve-connect --features csr --lib --bins --tests -- -D warnings
 cargo clippy --target wasm32-unknown-unknown -p leptos-app-example -- -D warnings
 
 step "host tests (pure rules, server)"

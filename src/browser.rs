@@ -72,6 +72,10 @@ pub fn is_framed() -> bool {
     }
 }
 
+/// The browser refused: a popup blocker, or a frame not allowed to navigate the top window.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Refused;
+
 /// A handle on a tab this page opened.
 pub struct Tab(web_sys::Window);
 
@@ -87,30 +91,36 @@ impl Tab {
     pub fn close(&self) {
         let _ = self.0.close();
     }
+
+    /// Whether the user closed it (also true once a vendor page cuts the link with
+    /// Cross-Origin-Opener-Policy; a refresh then is early, not wrong).
+    pub fn is_closed(&self) -> bool {
+        self.0.closed().unwrap_or(true)
+    }
 }
 
 /// Opens a new tab. Must run inside the click handler, before any `await`, or popup blockers
-/// stop it. `Err(())` when the browser blocked it.
+/// stop it.
 ///
 /// The new tab gets no handle on this page (`opener` is cleared), but this page keeps one on it.
-pub fn open_tab(url: &str) -> Result<Option<Tab>, ()> {
+pub fn open_tab(url: &str) -> Result<Option<Tab>, Refused> {
     let Some(navigation) = intercepted(Navigation::NewTab(url.to_owned())) else {
         return Ok(None);
     };
-    let window = window().ok_or(())?;
+    let window = window().ok_or(Refused)?;
     match window.open_with_url_and_target(navigation.url(), "_blank") {
         Ok(Some(tab)) => {
             let _ = js_sys::Reflect::set(&tab, &JsValue::from_str("opener"), &JsValue::NULL);
             Ok(Some(Tab(tab)))
         }
-        _ => Err(()),
+        _ => Err(Refused),
     }
 }
 
 /// Leaves for `url` in this window, or in the top window when this page is framed (vendor logins
-/// refuse to run in frames). `Err(())` when neither is allowed (a sandboxed frame): open a tab
+/// refuse to run in frames). `Err` when neither is allowed (a sandboxed frame): open a tab
 /// instead.
-pub fn leave_for(url: &str) -> Result<(), ()> {
+pub fn leave_for(url: &str) -> Result<(), Refused> {
     let framed = is_framed();
     let navigation = if framed {
         Navigation::TopWindow(url.to_owned())
@@ -120,12 +130,17 @@ pub fn leave_for(url: &str) -> Result<(), ()> {
     let Some(navigation) = intercepted(navigation) else {
         return Ok(());
     };
-    let window = window().ok_or(())?;
+    let window = window().ok_or(Refused)?;
     if framed {
-        let top = window.top().ok().flatten().ok_or(())?;
-        top.location().set_href(navigation.url()).map_err(|_| ())
+        let top = window.top().ok().flatten().ok_or(Refused)?;
+        top.location()
+            .set_href(navigation.url())
+            .map_err(|_| Refused)
     } else {
-        window.location().assign(navigation.url()).map_err(|_| ())
+        window
+            .location()
+            .assign(navigation.url())
+            .map_err(|_| Refused)
     }
 }
 

@@ -208,7 +208,8 @@ impl Selection {
     }
 }
 
-#[cfg(test)]
+// Host tests (`cargo test`); the browser tests are in tests/web.rs.
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
 

@@ -59,15 +59,26 @@ pub fn ConnectScreen(
             node_ref=root
         >
             <header class="tc-screen__header">
-                <h2 class="tc-screen__title" id=title_id>
-                    {t.get(Msg::Title)}
-                </h2>
+                {heading(screen.config().heading_level, title_id, t.get(Msg::Title))}
                 <p class="tc-screen__intro">{t.get(Msg::Intro)}</p>
             </header>
             <ResultMessage />
             <SessionAlert />
             <SourceList />
         </section>
+    }
+}
+
+/// The screen's title at the configured level (`data-heading-level`).
+fn heading(level: u8, id: String, text: &'static str) -> AnyView {
+    let class = "tc-screen__title";
+    match level {
+        1 => view! { <h1 class=class id=id>{text}</h1> }.into_any(),
+        3 => view! { <h3 class=class id=id>{text}</h3> }.into_any(),
+        4 => view! { <h4 class=class id=id>{text}</h4> }.into_any(),
+        5 => view! { <h5 class=class id=id>{text}</h5> }.into_any(),
+        6 => view! { <h6 class=class id=id>{text}</h6> }.into_any(),
+        _ => view! { <h2 class=class id=id>{text}</h2> }.into_any(),
     }
 }
 
@@ -152,10 +163,10 @@ fn notice_view(screen: Screen, t: &Messages, notice: Notice) -> impl IntoView {
     };
     let name = screen.source_name(source);
     let text = t.format(msg, &[("source", &name)]);
-    let retry_label = t.format(Msg::ResultRetryNamed, &[("source", &name)]);
+    let text_id = screen.id("result-text");
     let retry_text = t.get(Msg::ResultRetry);
     view! {
-        <p class="tc-result__text">{text}</p>
+        <p class="tc-result__text" id=text_id.clone()>{text}</p>
         <div class="tc-result__actions">
             {retry
                 .then(|| {
@@ -163,7 +174,7 @@ fn notice_view(screen: Screen, t: &Messages, notice: Notice) -> impl IntoView {
                         <button
                             type="button"
                             class="tc-button tc-button--primary"
-                            aria-label=retry_label
+                            aria-describedby=text_id
                             disabled=move || !screen.can_act()
                             on:click=move |_| screen.retry_outcome()
                         >
@@ -301,7 +312,6 @@ fn RowActions(source: Source) -> impl IntoView {
     let busy = move || matches!(row_state(), RowState::Connecting | RowState::Disconnecting);
     let offers = move || screen.knowledge(id).offers();
     let disconnect_ref = NodeRef::<html::Button>::new();
-    let confirm_ref = NodeRef::<html::Button>::new();
     let question_id = screen.id(&format!("confirm-{id}"));
 
     let cancel = move || {
@@ -312,9 +322,6 @@ fn RowActions(source: Source) -> impl IntoView {
             }
         });
     };
-    confirm_ref.on_load(|button| {
-        let _ = button.focus();
-    });
 
     let connect_label = t.format(Msg::ButtonConnectNamed, &[("source", &name)]);
     let disconnect_label = t.format(Msg::ButtonDisconnectNamed, &[("source", &name)]);
@@ -332,6 +339,11 @@ fn RowActions(source: Source) -> impl IntoView {
             <Show
                 when=move || row_state() != RowState::Confirming
                 fallback=move || {
+                    // Focus moves into the confirmation each time it opens.
+                    let confirm_ref = NodeRef::<html::Button>::new();
+                    confirm_ref.on_load(|button| {
+                        let _ = button.focus();
+                    });
                     view! {
                         <div
                             class="tc-confirm"

@@ -59,13 +59,19 @@ pub struct Settings {
     pub token_max_age: Option<String>,
     /// `data-request-timeout`: seconds
     pub request_timeout: Option<String>,
+    /// `data-heading-level`: 1 to 6, the level of the screen's title (2 by default, to sit under
+    /// the host page's own `h1`)
+    pub heading_level: Option<String>,
     /// The text of a `<script type="application/json">` inside the mount element: see [`Extras`].
     pub json: Option<String>,
 }
 
+/// Where a data attribute's text goes in [`Settings`].
+pub type SettingsField = fn(&mut Settings) -> &mut Option<String>;
+
 impl Settings {
     /// The data attributes, by name, and the field each fills.
-    pub const ATTRIBUTES: &'static [(&'static str, fn(&mut Settings) -> &mut Option<String>)] = &[
+    pub const ATTRIBUTES: &'static [(&'static str, SettingsField)] = &[
         ("data-token-endpoint", |s| &mut s.token_endpoint),
         ("data-status-endpoint", |s| &mut s.status_endpoint),
         ("data-thryve-base-url", |s| &mut s.thryve_base_url),
@@ -77,6 +83,7 @@ impl Settings {
         ("data-show-native", |s| &mut s.show_native),
         ("data-token-max-age", |s| &mut s.token_max_age),
         ("data-request-timeout", |s| &mut s.request_timeout),
+        ("data-heading-level", |s| &mut s.heading_level),
     ];
 
     /// Fills settings from an attribute reader (`Element::get_attribute` in the browser).
@@ -140,6 +147,8 @@ pub struct Config {
     pub locale: &'static str,
     pub token_max_age_ms: u64,
     pub request_timeout_ms: u32,
+    /// 1 to 6.
+    pub heading_level: u8,
 }
 
 impl Config {
@@ -208,19 +217,25 @@ impl Config {
         );
         let token_max_age = checker.check(
             "data-token-max-age",
-            seconds(
+            number(
                 &settings.token_max_age,
                 DEFAULT_TOKEN_MAX_AGE_SECS,
                 1..=24 * 60 * 60,
+                " of seconds",
             ),
         );
         let request_timeout = checker.check(
             "data-request-timeout",
-            seconds(
+            number(
                 &settings.request_timeout,
                 DEFAULT_REQUEST_TIMEOUT_SECS,
                 1..=120,
+                " of seconds",
             ),
+        );
+        let heading_level = checker.check(
+            "data-heading-level",
+            number(&settings.heading_level, 2, 1..=6, ""),
         );
         let locale = checker.check("data-locale", locale(settings.locale.as_deref(), languages));
         let order = checker.check("data-sources", source_list(settings.sources.as_deref()));
@@ -259,6 +274,7 @@ impl Config {
             request_timeout,
             locale,
             sources,
+            heading_level,
         ) {
             (
                 Some(token_endpoint),
@@ -271,6 +287,7 @@ impl Config {
                 Some(request_timeout),
                 Some(locale),
                 Some(sources),
+                Some(heading_level),
             ) if errors.is_empty() => Ok(Config {
                 token_endpoint,
                 status_endpoint,
@@ -282,6 +299,7 @@ impl Config {
                 locale,
                 token_max_age_ms: token_max_age * 1000,
                 request_timeout_ms: (request_timeout * 1000) as u32,
+                heading_level: heading_level as u8,
             }),
             _ => Err(errors),
         }
@@ -319,11 +337,11 @@ fn non_empty(value: &Option<String>) -> Option<&str> {
 fn http_url(page: &Url, value: &str) -> Result<Url, String> {
     let url = page
         .join(value.trim())
-        .map_err(|e| format!("{value:?} is not a URL ({e})"))?;
+        .map_err(|e| format!("\"{value}\" is not a URL ({e})"))?;
     match url.scheme() {
         "http" | "https" => Ok(url),
         other => Err(format!(
-            "{value:?} must be an http or https URL, not {other}:"
+            "\"{value}\" must be an http or https URL, not {other}:"
         )),
     }
 }
@@ -331,7 +349,7 @@ fn http_url(page: &Url, value: &str) -> Result<Url, String> {
 fn thryve_base(page: &Url, value: &str) -> Result<Url, String> {
     let mut url = http_url(page, value)?;
     if url.query().is_some() || url.fragment().is_some() {
-        return Err(format!("{value:?} must not have a query or fragment"));
+        return Err(format!("\"{value}\" must not have a query or fragment"));
     }
     if !url.path().ends_with('/') {
         let path = format!("{}/", url.path());
@@ -344,7 +362,7 @@ fn redirect(page: &Url, value: &str) -> Result<Url, String> {
     let url = http_url(page, value)?;
     if url.origin() != page.origin() {
         return Err(format!(
-            "{value:?} is on another origin than this page ({}); the result can only be read on this page's origin",
+            "\"{value}\" is on another origin than this page ({}); the result can only be read on this page's origin",
             page.origin().ascii_serialization()
         ));
     }
@@ -361,14 +379,16 @@ fn choice<T: Copy + Default>(value: &Option<String>, options: &[(&str, T)]) -> R
         .map(|(_, v)| *v)
         .ok_or_else(|| {
             let names: Vec<&str> = options.iter().map(|(n, _)| *n).collect();
-            format!("{value:?} is not one of {}", names.join(", "))
+            format!("\"{value}\" is not one of {}", names.join(", "))
         })
 }
 
-fn seconds(
+/// A whole number in `range`; `unit` names what it counts in the error ("seconds").
+fn number(
     value: &Option<String>,
     default: u64,
     range: std::ops::RangeInclusive<u64>,
+    unit: &str,
 ) -> Result<u64, String> {
     let Some(value) = non_empty(value) else {
         return Ok(default);
@@ -376,7 +396,7 @@ fn seconds(
     match value.parse::<u64>() {
         Ok(n) if range.contains(&n) => Ok(n),
         _ => Err(format!(
-            "{value:?} must be a whole number of seconds from {} to {}",
+            "\"{value}\" must be a whole number{unit} from {} to {}",
             range.start(),
             range.end()
         )),
@@ -388,7 +408,7 @@ fn locale(value: Option<&str>, languages: &[String]) -> Result<&'static str, Str
     if let Some(tag) = explicit {
         if i18n::primary_subtag(tag).is_none() {
             return Err(format!(
-                "{tag:?} is not a language tag such as \"de\" or \"en-GB\""
+                "\"{tag}\" is not a language tag such as \"de\" or \"en-GB\""
             ));
         }
     }
@@ -410,14 +430,15 @@ fn source_list(value: Option<&str>) -> Result<Option<Vec<SourceId>>, String> {
         .filter(|part| !part.is_empty())
         .map(|part| {
             part.parse::<SourceId>().map_err(|_| {
-                format!("{part:?} is not a data source ID (a number such as 1 for Fitbit)")
+                format!("\"{part}\" is not a data source ID (a number such as 1 for Fitbit)")
             })
         })
         .collect::<Result<Vec<_>, _>>()
         .map(Some)
 }
 
-#[cfg(test)]
+// Host tests (`cargo test`); the browser tests are in tests/web.rs.
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
     use proptest::prelude::*;
@@ -453,6 +474,7 @@ mod tests {
         assert_eq!(config.locale, "en");
         assert_eq!(config.token_max_age_ms, 300_000);
         assert_eq!(config.request_timeout_ms, 10_000);
+        assert_eq!(config.heading_level, 2);
         assert_eq!(config.sources.len(), 16);
         assert!(config.sources.iter().all(|s| s.is_web()));
     }
@@ -471,6 +493,7 @@ mod tests {
             ("data-show-native", "true"),
             ("data-token-max-age", "60"),
             ("data-request-timeout", "3"),
+            ("data-heading-level", "1"),
         ]);
         let settings =
             Settings::from_attributes(|name| attributes.get(name).map(|v| v.to_string()));
@@ -498,6 +521,7 @@ mod tests {
         assert_eq!(config.locale, "de");
         assert_eq!(config.token_max_age_ms, 60_000);
         assert_eq!(config.request_timeout_ms, 3_000);
+        assert_eq!(config.heading_level, 1);
     }
 
     #[test]
@@ -514,6 +538,7 @@ mod tests {
             show_native: Some("yes".into()),
             token_max_age: Some("0".into()),
             request_timeout: Some("-1".into()),
+            heading_level: Some("7".into()),
             json: None,
         };
         let errors = errors_for(settings);
@@ -636,13 +661,13 @@ mod tests {
     proptest! {
         #[test]
         fn arbitrary_settings_never_panic(
-            values in proptest::collection::vec(proptest::option::of(".{0,40}"), 12)
+            values in proptest::collection::vec(proptest::option::of(".{0,40}"), 13)
         ) {
             let mut settings = Settings::default();
             for ((_, field), value) in Settings::ATTRIBUTES.iter().zip(&values) {
                 *field(&mut settings) = value.clone();
             }
-            settings.json = values[11].clone();
+            settings.json = values[12].clone();
             let _ = Config::from_settings(&settings, &page(), &["de".to_owned()]);
         }
     }

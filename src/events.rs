@@ -131,7 +131,8 @@ impl ScreenEvent {
     }
 }
 
-#[cfg(test)]
+// Host tests (`cargo test`); the browser tests are in tests/web.rs.
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
 

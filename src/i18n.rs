@@ -72,7 +72,6 @@ messages! {
     DisconnectSuccess => "result.disconnect.success",
     DisconnectFailure => "result.disconnect.failure",
     ResultRetry => "result.retry",
-    ResultRetryNamed => "result.retry.named",
     ResultDismiss => "result.dismiss",
     TabOpened => "result.tab_opened",
     PopupBlocked => "error.popup_blocked",
@@ -287,7 +286,7 @@ fn fill(template: &str, args: &[(&str, &str)]) -> String {
 }
 
 /// The `{name}` placeholders of a template, sorted.
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 fn placeholders(template: &str) -> Vec<&str> {
     let mut names: Vec<&str> = template
         .split('{')
@@ -298,7 +297,8 @@ fn placeholders(template: &str) -> Vec<&str> {
     names
 }
 
-#[cfg(test)]
+// Host tests (`cargo test`); the browser tests are in tests/web.rs.
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
     use std::collections::BTreeSet;

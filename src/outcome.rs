@@ -228,7 +228,8 @@ pub fn resolve(ret: &Return, attempt: Option<&Attempt>, now_ms: f64) -> Resoluti
     })
 }
 
-#[cfg(test)]
+// Host tests (`cargo test`); the browser tests are in tests/web.rs.
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
     use proptest::prelude::*;

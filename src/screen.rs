@@ -92,6 +92,7 @@ pub struct Screen {
     notice: RwSignal<Option<Notice>>,
     pending: StoredValue<Option<Intent>, LocalStorage>,
     refresh_timer: StoredValue<Option<TimeoutHandle>>,
+    tab_watch: StoredValue<Option<IntervalHandle>>,
     events: StoredValue<Option<web_sys::EventTarget>, LocalStorage>,
     on_event: Option<Callback<ScreenEvent>>,
 }
@@ -145,6 +146,7 @@ impl Screen {
             notice: RwSignal::new(None),
             pending: StoredValue::new_local(None),
             refresh_timer: StoredValue::new(None),
+            tab_watch: StoredValue::new(None),
             events: StoredValue::new_local(events),
             on_event,
         };
@@ -322,7 +324,7 @@ impl Screen {
         let tab = if self.opens_tab(action) {
             match browser::open_tab("about:blank") {
                 Ok(tab) => tab,
-                Err(()) => return self.popup_blocked(source),
+                Err(browser::Refused) => return self.popup_blocked(source),
             }
         } else {
             None
@@ -385,15 +387,41 @@ impl Screen {
     ) {
         self.busy.set(None);
         let opened = match tab {
-            Some(tab) => tab.go(url),
-            None => browser::open_tab(url).is_ok(),
+            Some(tab) if tab.go(url) => Ok(Some(tab)),
+            Some(_) => Err(browser::Refused),
+            None => browser::open_tab(url),
         };
-        if opened {
-            self.notice.set(Some(Notice::TabOpened(source)));
-            self.emit(started(action, source, name, Mode::NewTab, None));
-        } else {
-            self.popup_blocked(source);
+        match opened {
+            Ok(tab) => {
+                self.notice.set(Some(Notice::TabOpened(source)));
+                self.emit(started(action, source, name, Mode::NewTab, None));
+                if let Some(tab) = tab {
+                    self.watch_tab(tab);
+                }
+            }
+            Err(browser::Refused) => self.popup_blocked(source),
         }
+    }
+
+    /// Closing the vendor's tab brings the user back here: refresh then, as on focus.
+    fn watch_tab(&self, tab: Tab) {
+        if let Some(Some(old)) = self.tab_watch.try_update_value(Option::take) {
+            old.clear();
+        }
+        let screen = *self;
+        let interval = set_interval_with_handle(
+            move || {
+                if tab.is_closed() {
+                    if let Some(Some(me)) = screen.tab_watch.try_update_value(Option::take) {
+                        me.clear();
+                    }
+                    screen.on_return_to_tab();
+                }
+            },
+            Duration::from_millis(500),
+        )
+        .ok();
+        self.tab_watch.set_value(interval);
     }
 
     fn popup_blocked(&self, source: SourceId) {
@@ -627,6 +655,9 @@ impl Screen {
             on_storage.remove();
             if let Some(Some(timer)) = screen.refresh_timer.try_update_value(Option::take) {
                 timer.clear();
+            }
+            if let Some(Some(interval)) = screen.tab_watch.try_update_value(Option::take) {
+                interval.clear();
             }
         });
     }

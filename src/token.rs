@@ -88,7 +88,8 @@ impl Session {
     }
 }
 
-#[cfg(test)]
+// Host tests (`cargo test`); the browser tests are in tests/web.rs.
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
     use proptest::prelude::*;

@@ -54,7 +54,6 @@ pub struct LogEntry {
     pub data_source: Option<String>,
     pub redirect_uri: Option<String>,
     pub direct: Option<String>,
-    pub user: Option<String>,
     pub outcome: Option<&'static str>,
 }
 

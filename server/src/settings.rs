@@ -58,7 +58,7 @@ impl fmt::Debug for Secret {
 /// How the server answers the screen.
 #[derive(Clone, Debug)]
 pub enum Mode {
-    Live(Live),
+    Live(Box<Live>),
     /// An offline stand-in for Thryve.
     Sandbox {
         token_ttl: Duration,
@@ -150,7 +150,7 @@ impl Settings {
                 ));
             }
             api_url.zip(key).map(|(api_url, key)| {
-                Mode::Live(Live {
+                Mode::Live(Box::new(Live {
                     credentials: Credentials {
                         username,
                         password,
@@ -160,7 +160,7 @@ impl Settings {
                     api_url,
                     user_header,
                     user_id_key: Secret(key),
-                })
+                }))
             })
         };
 

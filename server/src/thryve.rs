@@ -128,7 +128,9 @@ pub fn connected_sources(answer: &Value) -> Result<BTreeSet<u32>, UpstreamError>
 /// JSON error does not).
 pub fn is_token(text: &str) -> bool {
     (1..=512).contains(&text.len())
-        && text.chars().all(|c| c.is_ascii_alphanumeric() || "-_.~+/=".contains(c))
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_.~+/=".contains(c))
 }
 
 /// Checks that a widget answer carries a connection URL with a token; returns it unchanged.

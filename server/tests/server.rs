@@ -60,7 +60,10 @@ async fn start(settings: Settings) -> String {
 
 /// A client that shows redirects instead of following them (cookies are sent by hand).
 fn client() -> reqwest::Client {
-    reqwest::Client::builder().redirect(Policy::none()).build().unwrap()
+    reqwest::Client::builder()
+        .redirect(Policy::none())
+        .build()
+        .unwrap()
 }
 
 /// A dist folder with a page, a hashed asset and its brotli variant.
@@ -129,12 +132,19 @@ async fn sandbox_connect_allow_then_revoke_in_the_background() {
     let base = start(Settings::sandbox(dist())).await;
     let token = sandbox_session(&base, "alice").await;
     assert_eq!(token.len(), 30);
-    assert_eq!(sandbox_status(&base, "alice").await, json!({ "connected": [] }));
+    assert_eq!(
+        sandbox_status(&base, "alice").await,
+        json!({ "connected": [] })
+    );
 
     let redirect = format!("{base}/settings?tab=a");
     let consent = client()
         .get(format!("{base}/sandbox/dataSourceDirectConnection.html"))
-        .query(&[("token", token.as_str()), ("dataSource", "1"), ("redirect_uri", redirect.as_str())])
+        .query(&[
+            ("token", token.as_str()),
+            ("dataSource", "1"),
+            ("redirect_uri", redirect.as_str()),
+        ])
         .send()
         .await
         .unwrap();
@@ -145,32 +155,76 @@ async fn sandbox_connect_allow_then_revoke_in_the_background() {
 
     let allowed = client()
         .post(format!("{base}/sandbox/authorize"))
-        .form(&[("token", token.as_str()), ("dataSource", "1"), ("redirect_uri", redirect.as_str()), ("decision", "allow")])
+        .form(&[
+            ("token", token.as_str()),
+            ("dataSource", "1"),
+            ("redirect_uri", redirect.as_str()),
+            ("decision", "allow"),
+        ])
         .send()
         .await
         .unwrap();
     assert_eq!(allowed.status(), 303);
     let result = location(&allowed);
-    assert!(result.starts_with("/sandbox/dataSourceDirectConnectionResult.html?dataSource=1&connected=true&redirect_uri="));
-    let forwarded = client().get(format!("{base}{result}")).send().await.unwrap();
+    assert!(result.starts_with(
+        "/sandbox/dataSourceDirectConnectionResult.html?dataSource=1&connected=true&redirect_uri="
+    ));
+    let forwarded = client()
+        .get(format!("{base}{result}"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(forwarded.status(), 303);
-    assert_eq!(location(&forwarded), format!("{base}/settings?tab=a&dataSource=1&connected=true"));
-    assert_eq!(sandbox_status(&base, "alice").await, json!({ "connected": [1] }));
-    assert_eq!(sandbox_status(&base, "bob").await, json!({ "connected": [] }), "state is per user");
+    assert_eq!(
+        location(&forwarded),
+        format!("{base}/settings?tab=a&dataSource=1&connected=true")
+    );
+    assert_eq!(
+        sandbox_status(&base, "alice").await,
+        json!({ "connected": [1] })
+    );
+    assert_eq!(
+        sandbox_status(&base, "bob").await,
+        json!({ "connected": [] }),
+        "state is per user"
+    );
 
     // A plain background GET with direct=true revokes.
     let revoke = client()
         .get(format!("{base}/sandbox/dataSourceDirectRevoke.html"))
-        .query(&[("token", token.as_str()), ("dataSource", "1"), ("direct", "true")])
+        .query(&[
+            ("token", token.as_str()),
+            ("dataSource", "1"),
+            ("direct", "true"),
+        ])
         .send()
         .await
         .unwrap();
     assert_eq!(revoke.status(), 200);
-    assert!(revoke.text().await.unwrap().contains(r#"data-connected="false""#));
-    assert_eq!(sandbox_status(&base, "alice").await, json!({ "connected": [] }));
+    assert!(revoke
+        .text()
+        .await
+        .unwrap()
+        .contains(r#"data-connected="false""#));
+    assert_eq!(
+        sandbox_status(&base, "alice").await,
+        json!({ "connected": [] })
+    );
 
-    let log: Value = client().get(format!("{base}/sandbox/_test/log")).send().await.unwrap().json().await.unwrap();
-    let events: Vec<&str> = log.as_array().unwrap().iter().map(|e| e["event"].as_str().unwrap()).collect();
+    let log: Value = client()
+        .get(format!("{base}/sandbox/_test/log"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let events: Vec<&str> = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["event"].as_str().unwrap())
+        .collect();
     assert_eq!(events, vec!["connect-page", "authorize", "revoke"]);
     assert_eq!(log[2]["direct"], "true");
     assert_eq!(log[2]["outcome"], "revoked");
@@ -179,7 +233,9 @@ async fn sandbox_connect_allow_then_revoke_in_the_background() {
 #[tokio::test]
 async fn sandbox_deny_unknown_expired_and_unknown_source_end_in_connected_false() {
     let settings = Settings {
-        mode: Mode::Sandbox { token_ttl: Duration::from_secs(1) },
+        mode: Mode::Sandbox {
+            token_ttl: Duration::from_secs(1),
+        },
         ..Settings::sandbox(dist())
     };
     let base = start(settings).await;
@@ -188,21 +244,38 @@ async fn sandbox_deny_unknown_expired_and_unknown_source_end_in_connected_false(
 
     let denied = client()
         .post(format!("{base}/sandbox/authorize"))
-        .form(&[("token", token.as_str()), ("dataSource", "11"), ("redirect_uri", redirect.as_str()), ("decision", "deny")])
+        .form(&[
+            ("token", token.as_str()),
+            ("dataSource", "11"),
+            ("redirect_uri", redirect.as_str()),
+            ("decision", "deny"),
+        ])
         .send()
         .await
         .unwrap();
     assert!(location(&denied).contains("dataSource=11&connected=false"));
 
-    for (token, source) in [("nope", "1"), (token.as_str(), "12"), (token.as_str(), "5"), (token.as_str(), "x")] {
+    for (token, source) in [
+        ("nope", "1"),
+        (token.as_str(), "12"),
+        (token.as_str(), "5"),
+        (token.as_str(), "x"),
+    ] {
         let page = client()
             .get(format!("{base}/sandbox/dataSourceDirectConnection.html"))
-            .query(&[("token", token), ("dataSource", source), ("redirect_uri", redirect.as_str())])
+            .query(&[
+                ("token", token),
+                ("dataSource", source),
+                ("redirect_uri", redirect.as_str()),
+            ])
             .send()
             .await
             .unwrap();
         assert_eq!(page.status(), 303, "{token} {source}");
-        assert!(location(&page).contains("connected=false"), "{token} {source}");
+        assert!(
+            location(&page).contains("connected=false"),
+            "{token} {source}"
+        );
     }
 
     tokio::time::sleep(Duration::from_millis(1100)).await;
@@ -213,19 +286,39 @@ async fn sandbox_deny_unknown_expired_and_unknown_source_end_in_connected_false(
         .await
         .unwrap();
     assert_eq!(expired.status(), 303);
-    let result = client().get(format!("{base}{}", location(&expired))).send().await.unwrap();
-    assert_eq!(result.status(), 200, "no redirect_uri: Thryve's own result page");
-    assert!(result.text().await.unwrap().contains("Fitbit is not connected."));
+    let result = client()
+        .get(format!("{base}{}", location(&expired)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        result.status(),
+        200,
+        "no redirect_uri: Thryve's own result page"
+    );
+    assert!(result
+        .text()
+        .await
+        .unwrap()
+        .contains("Fitbit is not connected."));
 
     // A revoke with a dead token fails: connected stays true.
     let revoke = client()
         .get(format!("{base}/sandbox/dataSourceDirectRevoke.html"))
-        .query(&[("token", "dead"), ("dataSource", "1"), ("direct", "true"), ("redirect_uri", redirect.as_str())])
+        .query(&[
+            ("token", "dead"),
+            ("dataSource", "1"),
+            ("direct", "true"),
+            ("redirect_uri", redirect.as_str()),
+        ])
         .send()
         .await
         .unwrap();
     assert!(location(&revoke).contains("connected=true"));
-    assert_eq!(sandbox_status(&base, "carol").await, json!({ "connected": [] }));
+    assert_eq!(
+        sandbox_status(&base, "carol").await,
+        json!({ "connected": [] })
+    );
 }
 
 #[tokio::test]
@@ -243,7 +336,12 @@ async fn sandbox_faults_can_be_switched_for_tests() {
             assert_eq!(r.status(), 204);
         }
     };
-    let session = || client().post(format!("{base}/api/connection-session")).header("x-user-id", "dan").send();
+    let session = || {
+        client()
+            .post(format!("{base}/api/connection-session"))
+            .header("x-user-id", "dan")
+            .send()
+    };
     set("down").await;
     assert_eq!(session().await.unwrap().status(), 503);
     set("garbage").await;
@@ -273,7 +371,11 @@ async fn sandbox_names_browsers_by_cookie() {
     let token = token_of(&session);
     client()
         .post(format!("{base}/sandbox/authorize"))
-        .form(&[("token", token.as_str()), ("dataSource", "18"), ("decision", "allow")])
+        .form(&[
+            ("token", token.as_str()),
+            ("dataSource", "18"),
+            ("decision", "allow"),
+        ])
         .send()
         .await
         .unwrap();
@@ -292,7 +394,11 @@ async fn sandbox_names_browsers_by_cookie() {
 #[tokio::test]
 async fn bad_input_gets_a_clear_4xx() {
     let base = start(Settings::sandbox(dist())).await;
-    let post = || client().post(format!("{base}/api/connection-session")).header("x-user-id", "eve");
+    let post = || {
+        client()
+            .post(format!("{base}/api/connection-session"))
+            .header("x-user-id", "eve")
+    };
 
     let too_big = post()
         .header("content-type", "application/json")
@@ -302,17 +408,34 @@ async fn bad_input_gets_a_clear_4xx() {
         .unwrap();
     assert_eq!(too_big.status(), 413);
 
-    let form = post().header("content-type", "application/x-www-form-urlencoded").body("locale=de").send().await.unwrap();
+    let form = post()
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("locale=de")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(form.status(), 415);
-    assert_eq!(form.json::<Value>().await.unwrap()["error"], "unsupported_media_type");
+    assert_eq!(
+        form.json::<Value>().await.unwrap()["error"],
+        "unsupported_media_type"
+    );
 
-    let klingon = post().json(&json!({ "locale": "tlh" })).send().await.unwrap();
+    let klingon = post()
+        .json(&json!({ "locale": "tlh" }))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(klingon.status(), 400);
     let body: Value = klingon.json().await.unwrap();
     assert_eq!(body["error"], "unsupported_locale");
     assert_eq!(body["supported"], json!(["en", "de", "fr", "es"]));
 
-    let broken = post().header("content-type", "application/json").body("{").send().await.unwrap();
+    let broken = post()
+        .header("content-type", "application/json")
+        .body("{")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(broken.status(), 400);
     let not_object = post().json(&json!([1])).send().await.unwrap();
     assert_eq!(not_object.status(), 400);
@@ -321,7 +444,11 @@ async fn bad_input_gets_a_clear_4xx() {
 
     let empty = post().send().await.unwrap();
     assert_eq!(empty.status(), 200, "no body is fine");
-    let get = client().get(format!("{base}/api/connection-session")).send().await.unwrap();
+    let get = client()
+        .get(format!("{base}/api/connection-session"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(get.status(), 405);
     let revoke_bad_redirect = client()
         .get(format!("{base}/sandbox/dataSourceDirectRevoke.html?token=t&dataSource=1&direct=true&redirect_uri=javascript:alert(1)"))
@@ -340,7 +467,10 @@ async fn serves_the_app_with_security_headers_caching_and_page_settings() {
     assert_eq!(page.status(), 200);
     let headers = page.headers().clone();
     let csp = headers["content-security-policy"].to_str().unwrap();
-    assert!(csp.contains("script-src 'self' 'wasm-unsafe-eval'"), "{csp}");
+    assert!(
+        csp.contains("script-src 'self' 'wasm-unsafe-eval'"),
+        "{csp}"
+    );
     assert!(!csp.contains("unsafe-inline") && !csp.contains("'unsafe-eval'"));
     assert!(csp.contains("frame-ancestors 'none'"));
     assert_eq!(headers["x-content-type-options"], "nosniff");
@@ -348,13 +478,26 @@ async fn serves_the_app_with_security_headers_caching_and_page_settings() {
     assert_eq!(headers["x-frame-options"], "DENY");
     assert_eq!(headers["cache-control"], "no-cache");
     let html = page.text().await.unwrap();
-    assert!(html.contains(r#"data-status-endpoint="/api/connection-status""#), "{html}");
+    assert!(
+        html.contains(r#"data-status-endpoint="/api/connection-status""#),
+        "{html}"
+    );
     assert!(html.contains(r#"data-thryve-base-url="/sandbox/""#));
-    assert!(html.contains(r#"data-token-endpoint="/api/connection-session""#), "the page's own settings stay");
+    assert!(
+        html.contains(r#"data-token-endpoint="/api/connection-session""#),
+        "the page's own settings stay"
+    );
 
-    let wasm = client().get(format!("{base}/app-0123456789abcdef_bg.wasm")).send().await.unwrap();
+    let wasm = client()
+        .get(format!("{base}/app-0123456789abcdef_bg.wasm"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(wasm.headers()["content-type"], "application/wasm");
-    assert_eq!(wasm.headers()["cache-control"], "public, max-age=31536000, immutable");
+    assert_eq!(
+        wasm.headers()["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
 
     let brotli = client()
         .get(format!("{base}/app-0123456789abcdef_bg.wasm"))
@@ -366,11 +509,24 @@ async fn serves_the_app_with_security_headers_caching_and_page_settings() {
     assert_eq!(brotli.headers()["content-type"], "application/wasm");
     assert_eq!(brotli.bytes().await.unwrap().as_ref(), b"brotli bytes");
 
-    let boot = client().get(format!("{base}/boot.js")).send().await.unwrap();
+    let boot = client()
+        .get(format!("{base}/boot.js"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(boot.headers()["cache-control"], "no-cache");
-    let missing = client().get(format!("{base}/nope.js")).send().await.unwrap();
+    let missing = client()
+        .get(format!("{base}/nope.js"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(missing.status(), 404);
-    let api = client().get(format!("{base}/api/connection-status")).header("x-user-id", "f").send().await.unwrap();
+    let api = client()
+        .get(format!("{base}/api/connection-status"))
+        .header("x-user-id", "f")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(api.headers()["cache-control"], "no-store");
 }
 
@@ -384,20 +540,32 @@ async fn cors_only_for_configured_origins() {
     let base = start(settings).await;
     let preflight = |origin: &'static str| {
         client()
-            .request(reqwest::Method::OPTIONS, format!("{base}/api/connection-session"))
+            .request(
+                reqwest::Method::OPTIONS,
+                format!("{base}/api/connection-session"),
+            )
             .header("origin", origin)
             .header("access-control-request-method", "POST")
             .header("access-control-request-headers", "content-type")
             .send()
     };
     let allowed = preflight("https://app.example.com").await.unwrap();
-    assert_eq!(allowed.headers()["access-control-allow-origin"], "https://app.example.com");
-    assert_eq!(allowed.headers()["access-control-allow-credentials"], "true");
+    assert_eq!(
+        allowed.headers()["access-control-allow-origin"],
+        "https://app.example.com"
+    );
+    assert_eq!(
+        allowed.headers()["access-control-allow-credentials"],
+        "true"
+    );
     let other = preflight("https://evil.example.net").await.unwrap();
     assert!(other.headers().get("access-control-allow-origin").is_none());
 
     let page = client().get(format!("{base}/")).send().await.unwrap();
-    assert!(page.headers()["content-security-policy"].to_str().unwrap().ends_with("frame-ancestors 'self' https://app.example.com"));
+    assert!(page.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .ends_with("frame-ancestors 'self' https://app.example.com"));
     assert!(page.headers().get("x-frame-options").is_none());
 }
 
@@ -420,18 +588,37 @@ struct Stub {
 
 type StubState = Arc<Mutex<Stub>>;
 
-const CREDENTIALS: [&str; 4] = ["api-user-7f3a", "p@ss-w0rd-91c2", "auth-id-55d0", "auth-secret-e8b4"];
+const CREDENTIALS: [&str; 4] = [
+    "api-user-7f3a",
+    "p@ss-w0rd-91c2",
+    "auth-id-55d0",
+    "auth-secret-e8b4",
+];
 const KEY: &str = "a-test-key-of-at-least-32-characters!";
 
-async fn thryve_stub_handler(State(stub): State<StubState>, uri: axum::http::Uri, headers: HeaderMap, body: String) -> axum::response::Response {
+async fn thryve_stub_handler(
+    State(stub): State<StubState>,
+    uri: axum::http::Uri,
+    headers: HeaderMap,
+    body: String,
+) -> axum::response::Response {
     let behaviour = {
         let mut stub = stub.lock().unwrap();
-        stub.requests.push((uri.path().to_owned(), headers, body.clone()));
+        stub.requests
+            .push((uri.path().to_owned(), headers, body.clone()));
         stub.behaviour.unwrap_or(Behaviour::Ok)
     };
     match behaviour {
-        Behaviour::Unauthorized => return (StatusCode::UNAUTHORIZED, r#"{"error":{"message":"bad credentials"}}"#).into_response(),
-        Behaviour::ServerError => return (StatusCode::INTERNAL_SERVER_ERROR, "oops").into_response(),
+        Behaviour::Unauthorized => {
+            return (
+                StatusCode::UNAUTHORIZED,
+                r#"{"error":{"message":"bad credentials"}}"#,
+            )
+                .into_response()
+        }
+        Behaviour::ServerError => {
+            return (StatusCode::INTERNAL_SERVER_ERROR, "oops").into_response()
+        }
         Behaviour::Hang => {
             tokio::time::sleep(Duration::from_secs(30)).await;
             return StatusCode::OK.into_response();
@@ -462,11 +649,13 @@ async fn live(behaviour: Behaviour) -> (String, StubState) {
     }));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let thryve = format!("http://{}", listener.local_addr().unwrap());
-    let router = Router::new().fallback(post(thryve_stub_handler)).with_state(Arc::clone(&stub));
+    let router = Router::new()
+        .fallback(post(thryve_stub_handler))
+        .with_state(Arc::clone(&stub));
     tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
     let [username, password, auth_id, auth_secret] = CREDENTIALS.map(String::from);
     let settings = Settings {
-        mode: Mode::Live(Live {
+        mode: Mode::Live(Box::new(Live {
             credentials: Credentials {
                 username,
                 password,
@@ -476,7 +665,7 @@ async fn live(behaviour: Behaviour) -> (String, StubState) {
             api_url: url::Url::parse(&thryve).unwrap(),
             user_header: "x-user-id".into(),
             user_id_key: Secret(KEY.into()),
-        }),
+        })),
         upstream_timeout: Duration::from_secs(1),
         ..Settings::sandbox(dist())
     };
@@ -485,7 +674,10 @@ async fn live(behaviour: Behaviour) -> (String, StubState) {
 
 fn basic(a: &str, b: &str) -> String {
     use base64::Engine;
-    format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(format!("{a}:{b}")))
+    format!(
+        "Basic {}",
+        base64::engine::general_purpose::STANDARD.encode(format!("{a}:{b}"))
+    )
 }
 
 #[tokio::test]
@@ -509,24 +701,57 @@ async fn live_session_sends_exactly_what_thryve_expects() {
     assert_eq!(requests.len(), 2);
     let (path, headers, body) = &requests[0];
     assert_eq!(path, "/v5/accessToken");
-    assert_eq!(headers["authorization"], basic(CREDENTIALS[0], CREDENTIALS[1]).as_str());
-    assert_eq!(headers["appauthorization"], basic(CREDENTIALS[2], CREDENTIALS[3]).as_str());
+    assert_eq!(
+        headers["authorization"],
+        basic(CREDENTIALS[0], CREDENTIALS[1]).as_str()
+    );
+    assert_eq!(
+        headers["appauthorization"],
+        basic(CREDENTIALS[2], CREDENTIALS[3]).as_str()
+    );
     assert_eq!(headers["content-type"], "application/x-www-form-urlencoded");
-    let partner = body.strip_prefix("partnerUserID=").expect("form body with partnerUserID");
-    assert_eq!(partner, thryve_connect_server::thryve::partner_user_id(KEY, "alice@example.com"));
+    let partner = body
+        .strip_prefix("partnerUserID=")
+        .expect("form body with partnerUserID");
+    assert_eq!(
+        partner,
+        thryve_connect_server::thryve::partner_user_id(KEY, "alice@example.com")
+    );
     assert!(partner.len() <= 80 && !body.contains("alice"));
 
     let (path, headers, body) = &requests[1];
     assert_eq!(path, "/widget/v6/connection");
-    assert_eq!(headers["authorization"], basic(CREDENTIALS[0], CREDENTIALS[1]).as_str());
-    assert_eq!(headers["appauthorization"], basic(CREDENTIALS[2], CREDENTIALS[3]).as_str());
+    assert_eq!(
+        headers["authorization"],
+        basic(CREDENTIALS[0], CREDENTIALS[1]).as_str()
+    );
+    assert_eq!(
+        headers["appauthorization"],
+        basic(CREDENTIALS[2], CREDENTIALS[3]).as_str()
+    );
     assert_eq!(headers["content-type"], "application/json");
-    assert_eq!(serde_json::from_str::<Value>(body).unwrap(), json!({ "endUserId": "end-user-token-123", "locale": "de" }));
+    assert_eq!(
+        serde_json::from_str::<Value>(body).unwrap(),
+        json!({ "endUserId": "end-user-token-123", "locale": "de" })
+    );
 
     // The user's Thryve token is cached: a second session asks Thryve once more, not twice.
     assert_eq!(session().await.unwrap().status(), 200);
-    let paths: Vec<String> = stub.lock().unwrap().requests.iter().map(|r| r.0.clone()).collect();
-    assert_eq!(paths, vec!["/v5/accessToken", "/widget/v6/connection", "/widget/v6/connection"]);
+    let paths: Vec<String> = stub
+        .lock()
+        .unwrap()
+        .requests
+        .iter()
+        .map(|r| r.0.clone())
+        .collect();
+    assert_eq!(
+        paths,
+        vec![
+            "/v5/accessToken",
+            "/widget/v6/connection",
+            "/widget/v6/connection"
+        ]
+    );
 }
 
 #[tokio::test]
@@ -546,20 +771,41 @@ async fn live_status_reads_user_information() {
     let (path, headers, body) = &requests[1];
     assert_eq!(path, "/v5/userInformation");
     assert_eq!(body, "authenticationToken=end-user-token-123");
-    assert_eq!(headers["appauthorization"], basic(CREDENTIALS[2], CREDENTIALS[3]).as_str());
+    assert_eq!(
+        headers["appauthorization"],
+        basic(CREDENTIALS[2], CREDENTIALS[3]).as_str()
+    );
 }
 
 #[tokio::test]
 async fn live_mode_refuses_requests_without_a_user() {
     let (base, stub) = live(Behaviour::Ok).await;
-    let response = client().post(format!("{base}/api/connection-session")).send().await.unwrap();
+    let response = client()
+        .post(format!("{base}/api/connection-session"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), 401);
-    assert_eq!(response.json::<Value>().await.unwrap()["error"], "unauthenticated");
-    let status = client().get(format!("{base}/api/connection-status")).send().await.unwrap();
+    assert_eq!(
+        response.json::<Value>().await.unwrap()["error"],
+        "unauthenticated"
+    );
+    let status = client()
+        .get(format!("{base}/api/connection-status"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(status.status(), 401);
-    assert!(stub.lock().unwrap().requests.is_empty(), "Thryve is not asked");
+    assert!(
+        stub.lock().unwrap().requests.is_empty(),
+        "Thryve is not asked"
+    );
     // No sandbox pages in live mode.
-    let sandbox = client().get(format!("{base}/sandbox/_test/log")).send().await.unwrap();
+    let sandbox = client()
+        .get(format!("{base}/sandbox/_test/log"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(sandbox.status(), 404);
 }
 
@@ -581,7 +827,10 @@ async fn thryve_failures_become_502_without_secrets() {
             .await
             .unwrap();
         assert_eq!(response.status(), 502, "{behaviour:?}");
-        assert!(started.elapsed() < Duration::from_secs(5), "{behaviour:?} bounded by the time-out");
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "{behaviour:?} bounded by the time-out"
+        );
         let body: Value = response.json().await.unwrap();
         assert_eq!(body["error"], "upstream", "{behaviour:?}");
         assert_eq!(body["upstreamStatus"].as_u64(), upstream, "{behaviour:?}");
@@ -589,7 +838,10 @@ async fn thryve_failures_become_502_without_secrets() {
     }
     // The garbage answer to accessToken is HTML: refused as a token, so it never reaches the widget.
     let logs = log_text();
-    assert!(logs.contains("upstream_status=401"), "the upstream status is logged: {logs}");
+    assert!(
+        logs.contains("upstream_status=401"),
+        "the upstream status is logged: {logs}"
+    );
     let mut secrets: Vec<String> = CREDENTIALS.iter().map(|s| s.to_string()).collect();
     secrets.push(basic(CREDENTIALS[0], CREDENTIALS[1]));
     secrets.push(basic(CREDENTIALS[2], CREDENTIALS[3]));
