@@ -98,12 +98,14 @@ impl Source {
     }
 }
 
-/// The initials of the first two words of a name, upper-cased ("Omron Connect" -> "OC").
+/// The initials of the first two words of a name ("Omron Connect" -> "OC"). ASCII letters are
+/// upper-cased; other letters are kept as they are (Unicode case tables would cost the wasm
+/// about 10 KB for names that are written in capitals anyway).
 pub fn monogram(name: &str) -> String {
     name.split_whitespace()
-        .filter_map(|word| word.chars().find(|c| c.is_alphanumeric()))
+        .filter_map(|word| word.chars().find(|c| !c.is_ascii_punctuation()))
         .take(2)
-        .flat_map(char::to_uppercase)
+        .map(|c| c.to_ascii_uppercase())
         .collect()
 }
 
@@ -199,8 +201,10 @@ impl Selection {
                 featured: self.featured.contains(&id),
             });
         }
-        // Featured first; otherwise the configured order stays (the sort is stable).
-        sources.sort_by_key(|s| !s.featured);
+        // Featured first; otherwise the configured order stays.
+        let (mut sources, rest): (Vec<Source>, Vec<Source>) =
+            sources.into_iter().partition(|s| s.featured);
+        sources.extend(rest);
         if sources.is_empty() {
             return Err(SelectionError::Empty);
         }
@@ -335,6 +339,7 @@ mod tests {
         assert_eq!(monogram("FreeStyle Libre"), "FL");
         assert_eq!(monogram("A B C"), "AB");
         assert_eq!(monogram("  "), "");
+        assert_eq!(monogram("Ärzte (Plus)"), "ÄP");
     }
 
     #[test]

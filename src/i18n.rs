@@ -138,16 +138,13 @@ fn parse(code: &'static str, text: &'static str) -> Result<Table, ParseError> {
             _ => table.entries.push((key, value)),
         }
     }
-    table.entries.sort_by_key(|(key, _)| *key);
     Ok(table)
 }
 
 impl Table {
+    /// A linear search: a few dozen entries, looked up while rendering, not in a loop.
     fn get(&self, key: &str) -> Option<&'static str> {
-        self.entries
-            .binary_search_by_key(&key, |(k, _)| k)
-            .ok()
-            .map(|i| self.entries[i].1)
+        self.entries.iter().find(|(k, _)| *k == key).map(|(_, v)| *v)
     }
 }
 

@@ -111,7 +111,7 @@ pub fn mount_by_id(id: &str) -> bool {
             true
         }
         None => {
-            leptos::logging::error!("thryve-connect: no element with id {id:?} to mount into");
+            leptos::logging::error!("thryve-connect: no element with id \"{id}\" to mount into");
             false
         }
     }

@@ -6,7 +6,7 @@
 //! ([`Remembered::replace_with`]), so the screen reads one place.
 
 use crate::catalogue::SourceId;
-use serde::Deserialize;
+use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// A source's connection as far as this page knows.
@@ -52,16 +52,14 @@ pub struct Offers {
     pub disconnect: bool,
 }
 
-#[derive(Deserialize)]
-struct StatusBody {
-    connected: Vec<SourceId>,
-}
-
 /// Reads the status endpoint's answer: `{"connected":[1,11]}`.
 pub fn parse_status(body: &str) -> Option<BTreeSet<SourceId>> {
-    serde_json::from_str::<StatusBody>(body)
-        .ok()
-        .map(|status| status.connected.into_iter().collect())
+    let json: Value = serde_json::from_str(body).ok()?;
+    let mut connected = BTreeSet::new();
+    for id in json.get("connected")?.as_array()? {
+        connected.insert(SourceId::try_from(id.as_u64()?).ok()?);
+    }
+    Some(connected)
 }
 
 /// The states this browser has seen, by source: what localStorage keeps between visits.
@@ -71,21 +69,24 @@ pub struct Remembered(pub BTreeMap<SourceId, bool>);
 impl Remembered {
     /// Reads the stored form (`{"1":true,"8":false}`); anything unreadable is forgotten, never a crash.
     pub fn from_json(text: &str) -> Remembered {
-        let map: BTreeMap<String, bool> = serde_json::from_str(text).unwrap_or_default();
-        Remembered(
-            map.into_iter()
-                .filter_map(|(id, connected)| Some((id.parse().ok()?, connected)))
-                .collect(),
-        )
+        // Built entry by entry: `collect` into a BTreeMap would pull a sort into the wasm.
+        let mut remembered = Remembered::default();
+        if let Ok(Value::Object(map)) = serde_json::from_str::<Value>(text) {
+            for (id, connected) in map {
+                if let (Ok(id), Some(connected)) = (id.parse(), connected.as_bool()) {
+                    remembered.0.insert(id, connected);
+                }
+            }
+        }
+        remembered
     }
 
     pub fn to_json(&self) -> String {
-        let map: BTreeMap<String, bool> = self
-            .0
-            .iter()
-            .map(|(id, connected)| (id.to_string(), *connected))
-            .collect();
-        serde_json::to_string(&map).unwrap_or_default()
+        let mut map = serde_json::Map::new();
+        for (id, connected) in &self.0 {
+            map.insert(id.to_string(), Value::Bool(*connected));
+        }
+        Value::Object(map).to_string()
     }
 
     pub fn set(&mut self, source: SourceId, connected: bool) {
@@ -148,6 +149,8 @@ mod tests {
             Some(BTreeSet::new())
         );
         assert_eq!(parse_status(r#"{"connected":["1"]}"#), None);
+        assert_eq!(parse_status(r#"{"connected":[-1]}"#), None);
+        assert_eq!(parse_status(r#"{"connected":[4294967296]}"#), None);
         assert_eq!(parse_status("[]"), None);
         assert_eq!(parse_status("nope"), None);
     }
