@@ -17,14 +17,17 @@ step "lint (host)"
 cargo clippy --workspace --all-targets -- -D warnings
 step "lint (wasm32)"
 cargo clippy --target wasm32-unknown-unknown -p thryve-connect --features csr --lib --bins --tests -- -D warnings
-cargo clippy --target wasm32-unknown-unknown -p leptos-app-example -- -D warnings
+cargo clippy --target wasm32-unknown-unknown -p leptos-app-example --all-targets -- -D warnings
 
 step "host tests (pure rules, server)"
 cargo test --workspace
 
 step "browser tests (wasm-bindgen-test, headless Chromium)"
-CHROMEDRIVER=${CHROMEDRIVER:-/usr/bin/chromedriver} WASM_BINDGEN_TEST_TIMEOUT=${WASM_BINDGEN_TEST_TIMEOUT:-300} \
-  cargo test --target wasm32-unknown-unknown --features csr --test web
+export CHROMEDRIVER=${CHROMEDRIVER:-/usr/bin/chromedriver}
+export WASM_BINDGEN_TEST_TIMEOUT=${WASM_BINDGEN_TEST_TIMEOUT:-300}
+cargo test --target wasm32-unknown-unknown -p thryve-connect --features csr --test web
+step "example Leptos app (builds and runs in the browser)"
+cargo test --target wasm32-unknown-unknown -p leptos-app-example
 
 step "release build"
 scripts/build.sh

@@ -144,7 +144,10 @@ fn parse(code: &'static str, text: &'static str) -> Result<Table, ParseError> {
 impl Table {
     /// A linear search: a few dozen entries, looked up while rendering, not in a loop.
     fn get(&self, key: &str) -> Option<&'static str> {
-        self.entries.iter().find(|(k, _)| *k == key).map(|(_, v)| *v)
+        self.entries
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, v)| *v)
     }
 }
 

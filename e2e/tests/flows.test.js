@@ -26,7 +26,7 @@ async function withScreen(options, body) {
 }
 
 test("first load: configured web sources, native ones without a button, enabled once the session arrives", () =>
-  withScreen({ pages: { "mixed.html": { "data-sources": "1,5,11,44,18", "data-show-native": "true" } } }, async ({ server, page }) => {
+  withScreen({ pages: { "mixed.html": { attributes: { "data-sources": "1,5,11,44,18", "data-show-native": "true" } } } }, async ({ server, page }) => {
     const session = page.waitForResponse((r) => r.url().endsWith("/api/connection-session"));
     await page.goto(`${server.url}/mixed.html`);
     const names = await page.locator(".tc-source__name").allTextContents();
@@ -117,7 +117,7 @@ test("disconnect in background mode: confirmation, a revoke GET with direct=true
   }));
 
 test("expired tokens: an old one is refreshed before use; one the sandbox rejects gives a clear message and retry works", () =>
-  withScreen({ pages: { "short.html": { "data-token-max-age": "2" } } }, async ({ server, page }) => {
+  withScreen({ pages: { "short.html": { attributes: { "data-token-max-age": "2" } } } }, async ({ server, page }) => {
     const first = nextSessionToken(page);
     await page.goto(`${server.url}/short.html`);
     await ready(page, "Polar");
@@ -159,7 +159,7 @@ for (const fault of ["down", "garbage"]) {
 }
 
 test("new-tab mode: Connect opens a tab without redirect_uri; the first tab refreshes when it gets focus", () =>
-  withScreen({ pages: { "tab.html": { "data-open": "new-tab" } } }, async ({ server, page, context }) => {
+  withScreen({ pages: { "tab.html": { attributes: { "data-open": "new-tab" } } } }, async ({ server, page, context }) => {
     await page.goto(`${server.url}/tab.html`);
     await ready(page, "Fitbit");
     assert.equal(await rowState(page, 1), "not-connected");

@@ -9,20 +9,30 @@ import { chromium } from "playwright-core";
 
 const SERVER_BIN = resolve(process.env.SERVER_BIN ?? "../target/debug/thryve-connect-server");
 const DIST_DIR = resolve(process.env.DIST_DIR ?? "../dist");
+export const STATIC_HOST_DIST = resolve(process.env.STATIC_HOST_DIST ?? "../examples/static-host/dist");
 export const OUTPUT = resolve(process.env.E2E_OUTPUT ?? "output");
 
-/** Starts the server in sandbox mode. `pages` maps a file name to the mount element's attributes. */
-export async function startServer({ env = {}, pages = {} } = {}) {
+/**
+ * Starts the server in sandbox mode on a free port, serving a copy of `dist` (the release build
+ * by default) plus `pages`: file name -> { attributes } (the mount element's attributes replaced),
+ * { lang } (the page's language), or { html } (a whole page of its own).
+ */
+export async function startServer({ env = {}, pages = {}, dist: distDir = DIST_DIR } = {}) {
+  const dist = resolve(distDir);
   const dir = await mkdtemp(join(tmpdir(), "tc-e2e-"));
-  for (const file of await readdir(DIST_DIR)) {
-    await symlink(join(DIST_DIR, file), join(dir, file));
+  for (const file of await readdir(dist)) {
+    await symlink(join(dist, file), join(dir, file));
   }
-  const index = await readFile(join(DIST_DIR, "index.html"), "utf8");
-  for (const [name, attributes] of Object.entries(pages)) {
-    const attrs = Object.entries(attributes)
-      .map(([k, v]) => ` ${k}="${String(v).replaceAll('"', "&quot;")}"`)
-      .join("");
-    const html = index.replace(/<div id="thryve-connect"[^>]*>/, `<div id="thryve-connect"${attrs}>`);
+  const index = await readFile(join(dist, "index.html"), "utf8");
+  for (const [name, page] of Object.entries(pages)) {
+    let html = page.html ?? index;
+    if (page.attributes) {
+      const attrs = Object.entries(page.attributes)
+        .map(([k, v]) => ` ${k}="${String(v).replaceAll('"', "&quot;")}"`)
+        .join("");
+      html = html.replace(/<div id="thryve-connect"[^>]*>/, `<div id="thryve-connect"${attrs}>`);
+    }
+    if (page.lang !== undefined) html = html.replace(/<html lang="[^"]*">/, `<html lang="${page.lang}">`);
     await writeFile(join(dir, name), html);
   }
   const child = spawn(SERVER_BIN, [], {
@@ -87,7 +97,10 @@ export async function openPage(browser, options = {}) {
   const problems = [];
   page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
   page.on("console", (m) => {
-    if (m.type() === "error" && !/favicon|status of 40[0-9]|status of 50[0-9]/.test(m.text())) {
+    // Expected noise: failed requests the tests provoke, and Chrome refusing a sandboxed frame's
+    // top navigation (the screen then falls back to a new tab).
+    const expected = /status of [45][0-9][0-9]|Unsafe attempt to initiate navigation/;
+    if (m.type() === "error" && !expected.test(m.text())) {
       problems.push(`console.error: ${m.text()}`);
     }
   });

@@ -1,0 +1,58 @@
+//! An example host app: its own header and layout, thryve-connect's pieces placed separately,
+//! settings as a typed `Config`, and events through a callback.
+
+use leptos::prelude::*;
+use thryve_connect::i18n::Messages;
+use thryve_connect::{
+    browser, Config, ConfigErrors, ConnectionProvider, ResultMessage, ScreenEvent, SessionAlert,
+    Settings, SourceList,
+};
+
+/// The settings this app uses: three sources, in its order, and its own token endpoint.
+pub fn settings() -> Settings {
+    Settings {
+        token_endpoint: Some("/api/connection-session".into()),
+        sources: Some("11,1,18".into()),
+        ..Settings::default()
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    let (events, set_events) = signal(Vec::<&'static str>::new());
+    let on_event = Callback::new(move |event: ScreenEvent| {
+        set_events.update(|seen| seen.push(event.name()));
+    });
+    let config = browser::current_url()
+        .ok_or_else(Vec::new)
+        .and_then(|page| {
+            Config::from_settings(&settings(), &page, &browser::preferred_languages())
+        });
+    let screen = match config {
+        Ok(config) => view! {
+            <ConnectionProvider config on_event>
+                <div class="acme-banner">
+                    <ResultMessage class="acme-result" />
+                    <SessionAlert />
+                </div>
+                <section class="acme-card" aria-labelledby="acme-wearables">
+                    <h2 id="acme-wearables">"Your wearables"</h2>
+                    <SourceList class="acme-sources" />
+                </section>
+            </ConnectionProvider>
+        }
+        .into_any(),
+        Err(errors) => view! { <ConfigErrors errors messages=Messages::new("en") /> }.into_any(),
+    };
+    view! {
+        <div class="acme">
+            <header class="acme-header">
+                <h1>"Acme Health: settings"</h1>
+            </header>
+            <main>{screen}</main>
+            <footer class="acme-footer" data-testid="event-log">
+                "Events: " {move || events.get().join(", ")}
+            </footer>
+        </div>
+    }
+}

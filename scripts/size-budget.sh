@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Fails when the release build's first load grows past its budget (gzip bytes). Raise a budget
+# only on purpose, with the reason in the commit message.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+WASM_BUDGET=172000 # measured 168.5 KB after the size work; README "Size budget"
+JS_BUDGET=10000    # wasm-bindgen glue + boot.js
+CSS_BUDGET=4000
+
+gz() { cat "$@" | gzip -9 | wc -c; }
+wasm=$(gz dist/*.wasm)
+js=$(( $(gz dist/thryve-connect-*.js) + $(gz dist/boot.js) ))
+css=$(gz dist/thryve-connect-*.css)
+
+status=0
+check() {
+  if [ "$2" -gt "$3" ]; then
+    printf 'OVER BUDGET  %-5s %7d bytes gzip (budget %d)\n' "$1" "$2" "$3"
+    status=1
+  else
+    printf 'within budget %-5s %7d bytes gzip (budget %d)\n' "$1" "$2" "$3"
+  fi
+}
+check wasm "$wasm" "$WASM_BUDGET"
+check js "$js" "$JS_BUDGET"
+check css "$css" "$CSS_BUDGET"
+exit $status

@@ -1,0 +1,126 @@
+//! Checks that keep the styling contract and the docs honest: every design value is a custom
+//! property, every property is documented, and boot.js knows the same languages as `locales/`.
+#![cfg(not(target_arch = "wasm32"))]
+
+use std::collections::BTreeSet;
+
+const CSS: &str = include_str!("../style/thryve-connect.css");
+const README: &str = include_str!("../README.md");
+const BOOT: &str = include_str!("../web/boot.js");
+
+/// Every `--tc-…` name in the text, defined (`--tc-x:`) or used (`var(--tc-x)`).
+fn properties(text: &str, defined: bool) -> BTreeSet<String> {
+    let mut found = BTreeSet::new();
+    for (i, _) in text.match_indices("--tc-") {
+        let name: String = text[i..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
+            .collect();
+        let after = text[i + name.len()..].trim_start();
+        if after.starts_with(':') == defined {
+            found.insert(name);
+        }
+    }
+    found
+}
+
+fn without_comments(css: &str) -> String {
+    let mut out = String::new();
+    let mut rest = css;
+    while let Some(start) = rest.find("/*") {
+        out.push_str(&rest[..start]);
+        rest = rest[start..]
+            .find("*/")
+            .map_or("", |end| &rest[start + end + 2..]);
+    }
+    out.push_str(rest);
+    out
+}
+
+#[test]
+fn every_used_property_is_defined() {
+    let css = without_comments(CSS);
+    let defined = properties(&css, true);
+    let used = properties(&css, false);
+    let missing: Vec<_> = used.difference(&defined).collect();
+    assert!(missing.is_empty(), "used but never defined: {missing:?}");
+    assert!(
+        defined.len() > 40,
+        "the design tokens are where they should be"
+    );
+}
+
+#[test]
+fn design_values_live_only_in_custom_properties() {
+    let css = without_comments(CSS);
+    for (number, line) in css.lines().enumerate() {
+        let line = line.trim();
+        if line.starts_with("--tc-") {
+            continue;
+        }
+        let colour = line.contains('#') && !line.starts_with('#') && !line.contains("#thryve")
+            || ["rgb(", "rgba(", "hsl(", "light-dark("]
+                .iter()
+                .any(|f| line.contains(f));
+        assert!(
+            !colour,
+            "line {}: a colour outside a custom property: {line}",
+            number + 1
+        );
+        if let Some((property, value)) = line.split_once(':') {
+            let sized = value.contains("px") || value.contains("rem") || value.contains("em;");
+            // Layout proportions (flex bases, the phone breakpoint) are not design values.
+            let allowed = ["flex", "animation-duration"]
+                .iter()
+                .any(|p| property.trim() == *p)
+                || line.starts_with("@media");
+            assert!(
+                !sized || allowed,
+                "line {}: a size outside a custom property: {line}",
+                number + 1
+            );
+        }
+    }
+}
+
+#[test]
+fn every_property_is_documented() {
+    for name in properties(&without_comments(CSS), true) {
+        // A range in the README ("`--tc-space-1` … `--tc-space-5`") documents its members.
+        let base = name.trim_end_matches(|c: char| c.is_ascii_digit());
+        let in_range = base.ends_with('-') && README.contains(&format!("`{base}1` …"))
+            || README.contains(&format!("`{base}0` …"));
+        assert!(
+            README.contains(&format!("`{name}`")) || in_range,
+            "{name} is not documented in the README's styling table"
+        );
+    }
+}
+
+#[test]
+fn boot_js_knows_the_same_languages() {
+    let list = BOOT
+        .split("const LOCALES = [")
+        .nth(1)
+        .and_then(|rest| rest.split(']').next())
+        .expect("boot.js declares LOCALES");
+    let mut in_boot: Vec<String> = list
+        .split(',')
+        .map(|s| s.trim().trim_matches('"').to_owned())
+        .collect();
+    in_boot.sort();
+    let available: Vec<String> = thryve_connect::i18n::available()
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(in_boot, available, "update LOCALES in web/boot.js");
+}
+
+#[test]
+fn every_data_attribute_is_documented() {
+    for (name, _) in thryve_connect::Settings::ATTRIBUTES {
+        assert!(
+            README.contains(&format!("| `{name}` |")),
+            "{name} is missing from the README's table"
+        );
+    }
+}
