@@ -144,6 +144,20 @@ impl Fixture {
             .unwrap_or_else(|| panic!("no row for source {id}"))
     }
 
+    /// A row's `data-state`.
+    fn state(&self, id: u32) -> Option<String> {
+        self.row(id).get_attribute("data-state")
+    }
+
+    /// The result message: its `data-state` and text.
+    fn status(&self) -> (Option<String>, String) {
+        let status = self.by_role("status");
+        (
+            status.as_ref().and_then(|s| s.get_attribute("data-state")),
+            status.and_then(|s| s.text_content()).unwrap_or_default(),
+        )
+    }
+
     fn text(&self) -> String {
         self.element.text_content().unwrap_or_default()
     }
@@ -261,10 +275,7 @@ async fn lists_every_web_source_and_no_native_one() {
     }
     // No state known yet: both actions offered.
     assert!(screen.button("Disconnect Fitbit").is_some());
-    assert_eq!(
-        screen.row(1).get_attribute("data-state").as_deref(),
-        Some("unknown")
-    );
+    assert_eq!(screen.state(1).as_deref(), Some("unknown"));
     // A monogram stands in for a logo.
     let mark = screen
         .row(1)
@@ -483,10 +494,7 @@ async fn connect_navigates_this_tab_to_the_exact_url() {
         attempt.contains(r#""action":"connect""#) && attempt.contains(r#""source":11"#),
         "{attempt}"
     );
-    assert_eq!(
-        screen.row(11).get_attribute("data-state").as_deref(),
-        Some("connecting")
-    );
+    assert_eq!(screen.state(11).as_deref(), Some("connecting"));
     assert!(screen
         .row(11)
         .text_content()
@@ -563,7 +571,7 @@ async fn new_tab_mode_rereads_the_status_when_the_user_comes_back() {
     ]);
     ready(&screen).await;
     until("not connected", || {
-        screen.row(2).get_attribute("data-state").as_deref() == Some("not-connected")
+        screen.state(2).as_deref() == Some("not-connected")
     })
     .await;
     screen.click("Connect Garmin").await;
@@ -572,7 +580,7 @@ async fn new_tab_mode_rereads_the_status_when_the_user_comes_back() {
         .dispatch_event(&web_sys::Event::new("focus").unwrap())
         .unwrap();
     until("connected after focus", || {
-        screen.row(2).get_attribute("data-state").as_deref() == Some("connected")
+        screen.state(2).as_deref() == Some("connected")
     })
     .await;
     assert!(screen.button("Disconnect Garmin").is_some());
@@ -621,10 +629,7 @@ async fn disconnect_asks_then_revokes_in_the_background() {
     );
     assert_eq!(revokes[0].mode, "no-cors");
     assert!(screen.navigations().is_empty(), "the page never leaves");
-    assert_eq!(
-        screen.row(8).get_attribute("data-state").as_deref(),
-        Some("not-connected")
-    );
+    assert_eq!(screen.state(8).as_deref(), Some("not-connected"));
     assert!(screen.button("Disconnect Withings").is_none());
     // Remembered for the next visit.
     let stored = web_sys::window()
@@ -653,10 +658,7 @@ async fn cancelling_a_disconnect_does_nothing_and_returns_focus() {
     })
     .await;
     assert!(requests_to("Revoke").is_empty());
-    assert_eq!(
-        screen.row(3).get_attribute("data-state").as_deref(),
-        Some("unknown")
-    );
+    assert_eq!(screen.state(3).as_deref(), Some("unknown"));
 }
 
 #[wasm_bindgen_test]
@@ -688,10 +690,7 @@ async fn a_failed_background_disconnect_says_so() {
         .text_content()
         .unwrap()
         .contains("Oura could not be disconnected"));
-    assert_eq!(
-        screen.row(18).get_attribute("data-state").as_deref(),
-        Some("unknown")
-    );
+    assert_eq!(screen.state(18).as_deref(), Some("unknown"));
 }
 
 #[wasm_bindgen_test]
@@ -755,18 +754,8 @@ async fn return_after_a_successful_connect() {
     assert!(screen
         .text_of_role("status")
         .contains("Fitbit is now connected."));
-    assert_eq!(
-        screen
-            .by_role("status")
-            .unwrap()
-            .get_attribute("data-state")
-            .as_deref(),
-        Some("success")
-    );
-    assert_eq!(
-        screen.row(1).get_attribute("data-state").as_deref(),
-        Some("connected")
-    );
+    assert_eq!(screen.status().0.as_deref(), Some("success"));
+    assert_eq!(screen.state(1).as_deref(), Some("connected"));
     assert!(screen.button("Connect Fitbit").is_none());
     assert!(screen.text().contains("1 source connected"));
 }
@@ -777,14 +766,7 @@ async fn return_after_a_failed_connect_offers_to_try_again() {
     assert!(screen
         .text_of_role("status")
         .contains("Strava was not connected."));
-    assert_eq!(
-        screen
-            .by_role("status")
-            .unwrap()
-            .get_attribute("data-state")
-            .as_deref(),
-        Some("failure")
-    );
+    assert_eq!(screen.status().0.as_deref(), Some("failure"));
     ready(&screen).await;
     screen.click("Try again").await;
     assert_eq!(screen.navigations().len(), 1);
@@ -797,10 +779,7 @@ async fn return_after_a_successful_disconnect() {
     assert!(screen
         .text_of_role("status")
         .contains("Withings is now disconnected."));
-    assert_eq!(
-        screen.row(8).get_attribute("data-state").as_deref(),
-        Some("not-connected")
-    );
+    assert_eq!(screen.state(8).as_deref(), Some("not-connected"));
 }
 
 #[wasm_bindgen_test]
@@ -809,10 +788,7 @@ async fn return_after_a_failed_disconnect() {
     assert!(screen
         .text_of_role("status")
         .contains("Withings could not be disconnected."));
-    assert_eq!(
-        screen.row(8).get_attribute("data-state").as_deref(),
-        Some("connected")
-    );
+    assert_eq!(screen.state(8).as_deref(), Some("connected"));
 }
 
 #[wasm_bindgen_test]
@@ -831,11 +807,7 @@ async fn a_crafted_return_shows_no_success() {
         wait_ms(50).await;
         assert_eq!(screen.text_of_role("status"), "", "{query}");
         assert_eq!(search(), "", "{query}: the address is cleaned");
-        assert_eq!(
-            screen.row(1).get_attribute("data-state").as_deref(),
-            Some("unknown"),
-            "{query}"
-        );
+        assert_eq!(screen.state(1).as_deref(), Some("unknown"), "{query}");
     }
 }
 
@@ -849,10 +821,7 @@ async fn a_result_for_another_source_than_the_attempt_is_not_trusted() {
     ready(&screen).await;
     wait_ms(50).await;
     assert_eq!(screen.text_of_role("status"), "");
-    assert_eq!(
-        screen.row(1).get_attribute("data-state").as_deref(),
-        Some("unknown")
-    );
+    assert_eq!(screen.state(1).as_deref(), Some("unknown"));
 }
 
 // ----- status endpoint, configuration, language, events -----
@@ -864,17 +833,11 @@ async fn the_status_endpoint_decides_the_state() {
     stub_route(STATUS_PATH, 200, vec![r#"{"connected":[1,11]}"#.into()]);
     let screen = Fixture::new(&[("data-status-endpoint", STATUS_PATH)]);
     until("Fitbit connected", || {
-        screen.row(1).get_attribute("data-state").as_deref() == Some("connected")
+        screen.state(1).as_deref() == Some("connected")
     })
     .await;
-    assert_eq!(
-        screen.row(11).get_attribute("data-state").as_deref(),
-        Some("connected")
-    );
-    assert_eq!(
-        screen.row(2).get_attribute("data-state").as_deref(),
-        Some("not-connected")
-    );
+    assert_eq!(screen.state(11).as_deref(), Some("connected"));
+    assert_eq!(screen.state(2).as_deref(), Some("not-connected"));
     assert!(
         screen.button("Disconnect Fitbit").is_some() && screen.button("Connect Fitbit").is_none()
     );
@@ -926,31 +889,66 @@ async fn german_screen_and_locale_sent_to_the_token_endpoint() {
     assert_eq!(sent[0].body.as_deref(), Some(r#"{"locale":"de"}"#));
 }
 
+const EVENT_NAMES: [&str; 5] = ["session-ready", "connect", "disconnect", "result", "error"];
+
+/// Listens where a host would: on the document, relying on bubbling from the mount element.
+/// Records `(type, JSON detail)`; stops listening when dropped.
+struct EventLog {
+    seen: Rc<RefCell<Vec<(String, String)>>>,
+    listener: Closure<dyn Fn(web_sys::CustomEvent)>,
+}
+
+impl EventLog {
+    fn start() -> EventLog {
+        let seen: Rc<RefCell<Vec<(String, String)>>> = Rc::default();
+        let record = Rc::clone(&seen);
+        let listener =
+            Closure::<dyn Fn(web_sys::CustomEvent)>::new(move |event: web_sys::CustomEvent| {
+                let detail = js_sys::JSON::stringify(&event.detail())
+                    .ok()
+                    .and_then(|d| d.as_string())
+                    .unwrap_or_default();
+                record.borrow_mut().push((event.type_(), detail));
+            });
+        for name in EVENT_NAMES {
+            document()
+                .add_event_listener_with_callback(
+                    &format!("thryve-connect:{name}"),
+                    listener.as_ref().unchecked_ref(),
+                )
+                .unwrap();
+        }
+        EventLog { seen, listener }
+    }
+
+    /// The detail of the first event of this type.
+    fn first(&self, name: &str) -> Option<String> {
+        let name = format!("thryve-connect:{name}");
+        self.seen
+            .borrow()
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, d)| d.clone())
+    }
+}
+
+impl Drop for EventLog {
+    fn drop(&mut self) {
+        for name in EVENT_NAMES {
+            let _ = document().remove_event_listener_with_callback(
+                &format!("thryve-connect:{name}"),
+                self.listener.as_ref().unchecked_ref(),
+            );
+        }
+    }
+}
+
 #[wasm_bindgen_test]
 async fn events_reach_the_host_page() {
     setup();
     token_ok();
     stub_route("dataSourceDirectRevoke.html", 200, vec!["ok".into()]);
-    let seen: Rc<RefCell<Vec<(String, String)>>> = Rc::default();
-    let record = {
-        let seen = Rc::clone(&seen);
-        Closure::<dyn Fn(web_sys::CustomEvent)>::new(move |event: web_sys::CustomEvent| {
-            let detail = js_sys::JSON::stringify(&event.detail())
-                .unwrap()
-                .as_string()
-                .unwrap();
-            seen.borrow_mut().push((event.type_(), detail));
-        })
-    };
-    // Listen where a host would: on the document, relying on bubbling from the mount element.
-    for name in ["session-ready", "connect", "disconnect", "result", "error"] {
-        document()
-            .add_event_listener_with_callback(
-                &format!("thryve-connect:{name}"),
-                record.as_ref().unchecked_ref(),
-            )
-            .unwrap();
-    }
+    let events = EventLog::start();
     let screen = Fixture::new(&[]);
     ready(&screen).await;
     screen.click("Connect Fitbit").await;
@@ -960,37 +958,23 @@ async fn events_reach_the_host_page() {
     ready(&screen).await;
     screen.click("Disconnect Garmin").await;
     screen.click("Yes, disconnect Garmin").await;
-    until("a result event", || {
-        seen.borrow()
-            .iter()
-            .any(|(n, _)| n == "thryve-connect:result")
-    })
-    .await;
-    for name in ["session-ready", "connect", "disconnect", "result", "error"] {
-        document()
-            .remove_event_listener_with_callback(
-                &format!("thryve-connect:{name}"),
-                record.as_ref().unchecked_ref(),
-            )
-            .unwrap();
-    }
-    let seen = seen.borrow();
-    let find = |name: &str| seen.iter().find(|(n, _)| n == name).map(|(_, d)| d.clone());
+    until("a result event", || events.first("result").is_some()).await;
+
     assert_eq!(
-        find("thryve-connect:session-ready").as_deref(),
+        events.first("session-ready").as_deref(),
         Some(r#"{"locale":"en"}"#)
     );
-    let connect = find("thryve-connect:connect").unwrap();
+    let connect = events.first("connect").unwrap();
     assert!(
         connect.contains(r#""source":1"#) && connect.contains(r#""mode":"same-tab""#),
         "{connect}"
     );
-    let disconnect = find("thryve-connect:disconnect").unwrap();
+    let disconnect = events.first("disconnect").unwrap();
     assert!(
         disconnect.contains(r#""sourceName":"Garmin""#)
             && disconnect.contains(r#""mode":"background""#)
     );
-    let result = find("thryve-connect:result").unwrap();
+    let result = events.first("result").unwrap();
     assert!(
         result.contains(r#""action":"disconnect""#)
             && result.contains(r#""outcome":"success""#)
@@ -1003,34 +987,13 @@ async fn events_reach_the_host_page() {
 async fn session_errors_are_reported_as_events() {
     setup();
     stub_route(TOKEN_PATH, 503, vec!["down".into()]);
-    let seen: Rc<RefCell<Vec<String>>> = Rc::default();
-    let record = {
-        let seen = Rc::clone(&seen);
-        Closure::<dyn Fn(web_sys::CustomEvent)>::new(move |event: web_sys::CustomEvent| {
-            seen.borrow_mut().push(
-                js_sys::JSON::stringify(&event.detail())
-                    .unwrap()
-                    .as_string()
-                    .unwrap(),
-            );
-        })
-    };
-    document()
-        .add_event_listener_with_callback("thryve-connect:error", record.as_ref().unchecked_ref())
-        .unwrap();
-    let screen = Fixture::new(&[]);
-    until("an error event", || !seen.borrow().is_empty()).await;
-    document()
-        .remove_event_listener_with_callback(
-            "thryve-connect:error",
-            record.as_ref().unchecked_ref(),
-        )
-        .unwrap();
-    let detail = seen.borrow()[0].clone();
+    let events = EventLog::start();
+    let _screen = Fixture::new(&[]);
+    until("an error event", || events.first("error").is_some()).await;
+    let detail = events.first("error").unwrap();
     assert!(
         detail.contains(r#""context":"session""#) && detail.contains(r#""kind":"http-status""#),
         "{detail}"
     );
     assert!(detail.contains("503"));
-    drop(screen);
 }

@@ -1,30 +1,12 @@
 // Embedding, styling and languages: the static-files example host page, frames, both themes at
 // phone and desktop width, and the language chain (data-locale, page lang, browser).
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { copyFile, mkdir } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { startServer, launch, openPage, ready, rowState, screenshot, OUTPUT, STATIC_HOST_DIST } from "./harness.js";
+import { screens, ready, rowState, screenshot, OUTPUT, STATIC_HOST_DIST } from "./harness.js";
 
-let browser;
-before(async () => {
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-});
-
-async function withScreen(serverOptions, pageOptions, body) {
-  const server = await startServer(serverOptions);
-  const { context, page, problems } = await openPage(browser, pageOptions);
-  try {
-    await body({ server, page, context });
-    assert.deepEqual(problems, [], "no page errors or CSP violations");
-  } finally {
-    await context.close();
-    await server.stop();
-  }
-}
+const withScreen = screens();
 
 test("static files: the screen inside a host layout, settings from JSON, events to the host, host theme", () =>
   withScreen({ dist: STATIC_HOST_DIST }, {}, async ({ server, page }) => {

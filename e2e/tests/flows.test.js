@@ -1,29 +1,10 @@
 // The product as a person uses it: the release build, the real server in sandbox mode, a real
 // Chromium. Each test starts its own server, so tests run in parallel and leave nothing running.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { startServer, launch, openPage, ready, rowState, nextSessionToken, screenshot, axe } from "./harness.js";
+import { screens, ready, rowState, nextSessionToken, screenshot, axe } from "./harness.js";
 
-let browser;
-before(async () => {
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-});
-
-/** Runs `body` with a fresh server and page; always cleans up and checks for page errors. */
-async function withScreen(options, body) {
-  const server = await startServer(options);
-  const { context, page, problems } = await openPage(browser);
-  try {
-    await body({ server, page, context });
-    assert.deepEqual(problems, [], "no page errors or CSP violations");
-  } finally {
-    await context.close();
-    await server.stop();
-  }
-}
+const withScreen = screens();
 
 test("first load: configured web sources, native ones without a button, enabled once the session arrives", () =>
   withScreen({ pages: { "mixed.html": { attributes: { "data-sources": "1,5,11,44,18", "data-show-native": "true" } } } }, async ({ server, page }) => {

@@ -5,6 +5,8 @@ import { mkdtemp, readdir, readFile, rm, symlink, writeFile, mkdir } from "node:
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { createRequire } from "node:module";
+import { before, after } from "node:test";
+import assert from "node:assert/strict";
 import { chromium } from "playwright-core";
 
 const SERVER_BIN = resolve(process.env.SERVER_BIN ?? "../target/debug/thryve-connect-server");
@@ -88,6 +90,32 @@ export async function launch() {
       "--disable-quic",
     ],
   });
+}
+
+/**
+ * One browser for a test file, and `withScreen(serverOptions, [pageOptions,] body)`: a fresh
+ * server and page per test, cleaned up whatever happens, failing on page errors.
+ */
+export function screens() {
+  let browser;
+  before(async () => {
+    browser = await launch();
+  });
+  after(async () => {
+    await browser?.close();
+  });
+  return async function withScreen(serverOptions, pageOptions, body) {
+    if (typeof pageOptions === "function") [pageOptions, body] = [{}, pageOptions];
+    const server = await startServer(serverOptions);
+    const { context, page, problems } = await openPage(browser, pageOptions);
+    try {
+      await body({ server, page, context });
+      assert.deepEqual(problems, [], "no page errors or CSP violations");
+    } finally {
+      await context.close();
+      await server.stop();
+    }
+  };
 }
 
 /** A page that fails the test on any uncaught error or CSP violation. */

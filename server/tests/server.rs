@@ -58,6 +58,27 @@ async fn start(settings: Settings) -> String {
     format!("http://{address}")
 }
 
+async fn get(url: impl reqwest::IntoUrl) -> reqwest::Response {
+    client().get(url).send().await.unwrap()
+}
+
+async fn get_as(url: impl reqwest::IntoUrl, user: &str) -> reqwest::Response {
+    client()
+        .get(url)
+        .header("x-user-id", user)
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn get_query(url: impl reqwest::IntoUrl, query: &[(&str, &str)]) -> reqwest::Response {
+    client().get(url).query(query).send().await.unwrap()
+}
+
+async fn post_form(url: impl reqwest::IntoUrl, form: &[(&str, &str)]) -> reqwest::Response {
+    client().post(url).form(form).send().await.unwrap()
+}
+
 /// A client that shows redirects instead of following them (cookies are sent by hand).
 fn client() -> reqwest::Client {
     reqwest::Client::builder()
@@ -114,12 +135,8 @@ async fn sandbox_session(base: &str, user: &str) -> String {
 }
 
 async fn sandbox_status(base: &str, user: &str) -> Value {
-    client()
-        .get(format!("{base}/api/connection-status"))
-        .header("x-user-id", user)
-        .send()
+    get_as(format!("{base}/api/connection-status"), user)
         .await
-        .unwrap()
         .json()
         .await
         .unwrap()
@@ -138,42 +155,36 @@ async fn sandbox_connect_allow_then_revoke_in_the_background() {
     );
 
     let redirect = format!("{base}/settings?tab=a");
-    let consent = client()
-        .get(format!("{base}/sandbox/dataSourceDirectConnection.html"))
-        .query(&[
+    let consent = get_query(
+        format!("{base}/sandbox/dataSourceDirectConnection.html"),
+        &[
             ("token", token.as_str()),
             ("dataSource", "1"),
             ("redirect_uri", redirect.as_str()),
-        ])
-        .send()
-        .await
-        .unwrap();
+        ],
+    )
+    .await;
     assert_eq!(consent.status(), 200);
     let html = consent.text().await.unwrap();
     assert!(html.contains("Allow Demo App to read your Fitbit data?"));
     assert!(html.contains(r#"value="allow""#) && html.contains(r#"value="deny""#));
 
-    let allowed = client()
-        .post(format!("{base}/sandbox/authorize"))
-        .form(&[
+    let allowed = post_form(
+        format!("{base}/sandbox/authorize"),
+        &[
             ("token", token.as_str()),
             ("dataSource", "1"),
             ("redirect_uri", redirect.as_str()),
             ("decision", "allow"),
-        ])
-        .send()
-        .await
-        .unwrap();
+        ],
+    )
+    .await;
     assert_eq!(allowed.status(), 303);
     let result = location(&allowed);
     assert!(result.starts_with(
         "/sandbox/dataSourceDirectConnectionResult.html?dataSource=1&connected=true&redirect_uri="
     ));
-    let forwarded = client()
-        .get(format!("{base}{result}"))
-        .send()
-        .await
-        .unwrap();
+    let forwarded = get(format!("{base}{result}")).await;
     assert_eq!(forwarded.status(), 303);
     assert_eq!(
         location(&forwarded),
@@ -190,16 +201,15 @@ async fn sandbox_connect_allow_then_revoke_in_the_background() {
     );
 
     // A plain background GET with direct=true revokes.
-    let revoke = client()
-        .get(format!("{base}/sandbox/dataSourceDirectRevoke.html"))
-        .query(&[
+    let revoke = get_query(
+        format!("{base}/sandbox/dataSourceDirectRevoke.html"),
+        &[
             ("token", token.as_str()),
             ("dataSource", "1"),
             ("direct", "true"),
-        ])
-        .send()
-        .await
-        .unwrap();
+        ],
+    )
+    .await;
     assert_eq!(revoke.status(), 200);
     assert!(revoke
         .text()
@@ -211,11 +221,8 @@ async fn sandbox_connect_allow_then_revoke_in_the_background() {
         json!({ "connected": [] })
     );
 
-    let log: Value = client()
-        .get(format!("{base}/sandbox/_test/log"))
-        .send()
+    let log: Value = get(format!("{base}/sandbox/_test/log"))
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();
@@ -242,17 +249,16 @@ async fn sandbox_deny_unknown_expired_and_unknown_source_end_in_connected_false(
     let redirect = format!("{base}/");
     let token = sandbox_session(&base, "carol").await;
 
-    let denied = client()
-        .post(format!("{base}/sandbox/authorize"))
-        .form(&[
+    let denied = post_form(
+        format!("{base}/sandbox/authorize"),
+        &[
             ("token", token.as_str()),
             ("dataSource", "11"),
             ("redirect_uri", redirect.as_str()),
             ("decision", "deny"),
-        ])
-        .send()
-        .await
-        .unwrap();
+        ],
+    )
+    .await;
     assert!(location(&denied).contains("dataSource=11&connected=false"));
 
     for (token, source) in [
@@ -261,16 +267,15 @@ async fn sandbox_deny_unknown_expired_and_unknown_source_end_in_connected_false(
         (token.as_str(), "5"),
         (token.as_str(), "x"),
     ] {
-        let page = client()
-            .get(format!("{base}/sandbox/dataSourceDirectConnection.html"))
-            .query(&[
+        let page = get_query(
+            format!("{base}/sandbox/dataSourceDirectConnection.html"),
+            &[
                 ("token", token),
                 ("dataSource", source),
                 ("redirect_uri", redirect.as_str()),
-            ])
-            .send()
-            .await
-            .unwrap();
+            ],
+        )
+        .await;
         assert_eq!(page.status(), 303, "{token} {source}");
         assert!(
             location(&page).contains("connected=false"),
@@ -279,12 +284,11 @@ async fn sandbox_deny_unknown_expired_and_unknown_source_end_in_connected_false(
     }
 
     tokio::time::sleep(Duration::from_millis(1100)).await;
-    let expired = client()
-        .get(format!("{base}/sandbox/dataSourceDirectConnection.html"))
-        .query(&[("token", token.as_str()), ("dataSource", "1")])
-        .send()
-        .await
-        .unwrap();
+    let expired = get_query(
+        format!("{base}/sandbox/dataSourceDirectConnection.html"),
+        &[("token", token.as_str()), ("dataSource", "1")],
+    )
+    .await;
     assert_eq!(expired.status(), 303);
     let result = client()
         .get(format!("{base}{}", location(&expired)))
@@ -303,17 +307,16 @@ async fn sandbox_deny_unknown_expired_and_unknown_source_end_in_connected_false(
         .contains("Fitbit is not connected."));
 
     // A revoke with a dead token fails: connected stays true.
-    let revoke = client()
-        .get(format!("{base}/sandbox/dataSourceDirectRevoke.html"))
-        .query(&[
+    let revoke = get_query(
+        format!("{base}/sandbox/dataSourceDirectRevoke.html"),
+        &[
             ("token", "dead"),
             ("dataSource", "1"),
             ("direct", "true"),
             ("redirect_uri", redirect.as_str()),
-        ])
-        .send()
-        .await
-        .unwrap();
+        ],
+    )
+    .await;
     assert!(location(&revoke).contains("connected=true"));
     assert_eq!(
         sandbox_status(&base, "carol").await,
@@ -355,7 +358,7 @@ async fn sandbox_faults_can_be_switched_for_tests() {
 #[tokio::test]
 async fn sandbox_names_browsers_by_cookie() {
     let base = start(Settings::sandbox(dist())).await;
-    let page = client().get(format!("{base}/")).send().await.unwrap();
+    let page = get(format!("{base}/")).await;
     let cookie = page.headers()["set-cookie"].to_str().unwrap().to_owned();
     assert!(cookie.starts_with("tc_sandbox_user=") && cookie.contains("HttpOnly"));
     let pair = cookie.split(';').next().unwrap().to_owned();
@@ -369,16 +372,15 @@ async fn sandbox_names_browsers_by_cookie() {
         .await
         .unwrap();
     let token = token_of(&session);
-    client()
-        .post(format!("{base}/sandbox/authorize"))
-        .form(&[
+    post_form(
+        format!("{base}/sandbox/authorize"),
+        &[
             ("token", token.as_str()),
             ("dataSource", "18"),
             ("decision", "allow"),
-        ])
-        .send()
-        .await
-        .unwrap();
+        ],
+    )
+    .await;
     let status: Value = client()
         .get(format!("{base}/api/connection-status"))
         .header("cookie", &pair)
@@ -444,11 +446,7 @@ async fn bad_input_gets_a_clear_4xx() {
 
     let empty = post().send().await.unwrap();
     assert_eq!(empty.status(), 200, "no body is fine");
-    let get = client()
-        .get(format!("{base}/api/connection-session"))
-        .send()
-        .await
-        .unwrap();
+    let get = get(format!("{base}/api/connection-session")).await;
     assert_eq!(get.status(), 405);
     let revoke_bad_redirect = client()
         .get(format!("{base}/sandbox/dataSourceDirectRevoke.html?token=t&dataSource=1&direct=true&redirect_uri=javascript:alert(1)"))
@@ -463,7 +461,7 @@ async fn bad_input_gets_a_clear_4xx() {
 #[tokio::test]
 async fn serves_the_app_with_security_headers_caching_and_page_settings() {
     let base = start(Settings::sandbox(dist())).await;
-    let page = client().get(format!("{base}/")).send().await.unwrap();
+    let page = get(format!("{base}/")).await;
     assert_eq!(page.status(), 200);
     let headers = page.headers().clone();
     let csp = headers["content-security-policy"].to_str().unwrap();
@@ -488,11 +486,7 @@ async fn serves_the_app_with_security_headers_caching_and_page_settings() {
         "the page's own settings stay"
     );
 
-    let wasm = client()
-        .get(format!("{base}/app-0123456789abcdef_bg.wasm"))
-        .send()
-        .await
-        .unwrap();
+    let wasm = get(format!("{base}/app-0123456789abcdef_bg.wasm")).await;
     assert_eq!(wasm.headers()["content-type"], "application/wasm");
     assert_eq!(
         wasm.headers()["cache-control"],
@@ -509,24 +503,11 @@ async fn serves_the_app_with_security_headers_caching_and_page_settings() {
     assert_eq!(brotli.headers()["content-type"], "application/wasm");
     assert_eq!(brotli.bytes().await.unwrap().as_ref(), b"brotli bytes");
 
-    let boot = client()
-        .get(format!("{base}/boot.js"))
-        .send()
-        .await
-        .unwrap();
+    let boot = get(format!("{base}/boot.js")).await;
     assert_eq!(boot.headers()["cache-control"], "no-cache");
-    let missing = client()
-        .get(format!("{base}/nope.js"))
-        .send()
-        .await
-        .unwrap();
+    let missing = get(format!("{base}/nope.js")).await;
     assert_eq!(missing.status(), 404);
-    let api = client()
-        .get(format!("{base}/api/connection-status"))
-        .header("x-user-id", "f")
-        .send()
-        .await
-        .unwrap();
+    let api = get_as(format!("{base}/api/connection-status"), "f").await;
     assert_eq!(api.headers()["cache-control"], "no-store");
 }
 
@@ -561,7 +542,7 @@ async fn cors_only_for_configured_origins() {
     let other = preflight("https://evil.example.net").await.unwrap();
     assert!(other.headers().get("access-control-allow-origin").is_none());
 
-    let page = client().get(format!("{base}/")).send().await.unwrap();
+    let page = get(format!("{base}/")).await;
     assert!(page.headers()["content-security-policy"]
         .to_str()
         .unwrap()
@@ -672,6 +653,18 @@ async fn live(behaviour: Behaviour) -> (String, StubState) {
     (start(settings).await, stub)
 }
 
+/// Both of Thryve's Basic headers, with the configured credentials.
+fn assert_thryve_auth(headers: &HeaderMap) {
+    assert_eq!(
+        headers["authorization"],
+        basic(CREDENTIALS[0], CREDENTIALS[1]).as_str()
+    );
+    assert_eq!(
+        headers["appauthorization"],
+        basic(CREDENTIALS[2], CREDENTIALS[3]).as_str()
+    );
+}
+
 fn basic(a: &str, b: &str) -> String {
     use base64::Engine;
     format!(
@@ -701,14 +694,7 @@ async fn live_session_sends_exactly_what_thryve_expects() {
     assert_eq!(requests.len(), 2);
     let (path, headers, body) = &requests[0];
     assert_eq!(path, "/v5/accessToken");
-    assert_eq!(
-        headers["authorization"],
-        basic(CREDENTIALS[0], CREDENTIALS[1]).as_str()
-    );
-    assert_eq!(
-        headers["appauthorization"],
-        basic(CREDENTIALS[2], CREDENTIALS[3]).as_str()
-    );
+    assert_thryve_auth(headers);
     assert_eq!(headers["content-type"], "application/x-www-form-urlencoded");
     let partner = body
         .strip_prefix("partnerUserID=")
@@ -721,14 +707,7 @@ async fn live_session_sends_exactly_what_thryve_expects() {
 
     let (path, headers, body) = &requests[1];
     assert_eq!(path, "/widget/v6/connection");
-    assert_eq!(
-        headers["authorization"],
-        basic(CREDENTIALS[0], CREDENTIALS[1]).as_str()
-    );
-    assert_eq!(
-        headers["appauthorization"],
-        basic(CREDENTIALS[2], CREDENTIALS[3]).as_str()
-    );
+    assert_thryve_auth(headers);
     assert_eq!(headers["content-type"], "application/json");
     assert_eq!(
         serde_json::from_str::<Value>(body).unwrap(),
@@ -757,12 +736,8 @@ async fn live_session_sends_exactly_what_thryve_expects() {
 #[tokio::test]
 async fn live_status_reads_user_information() {
     let (base, stub) = live(Behaviour::Ok).await;
-    let status: Value = client()
-        .get(format!("{base}/api/connection-status"))
-        .header("x-user-id", "bob")
-        .send()
+    let status: Value = get_as(format!("{base}/api/connection-status"), "bob")
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();
@@ -771,10 +746,7 @@ async fn live_status_reads_user_information() {
     let (path, headers, body) = &requests[1];
     assert_eq!(path, "/v5/userInformation");
     assert_eq!(body, "authenticationToken=end-user-token-123");
-    assert_eq!(
-        headers["appauthorization"],
-        basic(CREDENTIALS[2], CREDENTIALS[3]).as_str()
-    );
+    assert_thryve_auth(headers);
 }
 
 #[tokio::test]
@@ -790,22 +762,14 @@ async fn live_mode_refuses_requests_without_a_user() {
         response.json::<Value>().await.unwrap()["error"],
         "unauthenticated"
     );
-    let status = client()
-        .get(format!("{base}/api/connection-status"))
-        .send()
-        .await
-        .unwrap();
+    let status = get(format!("{base}/api/connection-status")).await;
     assert_eq!(status.status(), 401);
     assert!(
         stub.lock().unwrap().requests.is_empty(),
         "Thryve is not asked"
     );
     // No sandbox pages in live mode.
-    let sandbox = client()
-        .get(format!("{base}/sandbox/_test/log"))
-        .send()
-        .await
-        .unwrap();
+    let sandbox = get(format!("{base}/sandbox/_test/log")).await;
     assert_eq!(sandbox.status(), 404);
 }
 
