@@ -17,9 +17,10 @@ export const OUTPUT = resolve(process.env.E2E_OUTPUT ?? "output");
 /**
  * Starts the server in sandbox mode on a free port, serving a copy of `dist` (the release build
  * by default) plus `pages`: file name -> { attributes } (the mount element's attributes replaced),
- * { lang } (the page's language), or { html } (a whole page of its own).
+ * { lang } (the page's language), or { html } (a whole page of its own); and `files`: file name ->
+ * content.
  */
-export async function startServer({ env = {}, pages = {}, dist: distDir = DIST_DIR } = {}) {
+export async function startServer({ env = {}, pages = {}, files = {}, dist: distDir = DIST_DIR } = {}) {
   const dist = resolve(distDir);
   const dir = await mkdtemp(join(tmpdir(), "tc-e2e-"));
   for (const file of await readdir(dist)) {
@@ -36,6 +37,9 @@ export async function startServer({ env = {}, pages = {}, dist: distDir = DIST_D
     }
     if (page.lang !== undefined) html = html.replace(/<html lang="[^"]*">/, `<html lang="${page.lang}">`);
     await writeFile(join(dir, name), html);
+  }
+  for (const [name, content] of Object.entries(files)) {
+    await writeFile(join(dir, name), content);
   }
   const child = spawn(SERVER_BIN, [], {
     env: { ...process.env, LISTEN_ADDR: "127.0.0.1:0", DIST_DIR: dir, RUST_LOG: "warn", ...env },
