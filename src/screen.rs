@@ -75,6 +75,9 @@ struct Intent {
     tab: Option<Tab>,
 }
 
+/// The session is an `Action` rather than a `LocalResource`: it is dispatched on a schedule (on
+/// load, on Retry, before the token turns old), keeps the last token while a refresh is pending,
+/// and tells whether one is.
 type SessionAction = Action<(), Result<Session, ApiError>>;
 type StatusAction = Action<(), Result<BTreeSet<SourceId>, ApiError>>;
 

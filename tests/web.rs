@@ -463,6 +463,60 @@ async fn an_old_token_is_fetched_anew_before_use() {
     );
 }
 
+#[wasm_bindgen_test]
+async fn a_click_with_an_old_token_waits_for_a_fresh_one() {
+    setup();
+    stub_route(
+        TOKEN_PATH,
+        200,
+        vec![r#"{"connectionSessionToken":"old"}"#.into()],
+    );
+    let screen = Fixture::new(&[("data-token-max-age", "1")]);
+    ready(&screen).await;
+    // The refresh that starts when the token turns a second old does not answer yet.
+    stub_defer(TOKEN_PATH);
+    until("the refresh request", || requests_to(TOKEN_PATH).len() == 2).await;
+    screen.click("Connect Fitbit").await;
+    assert!(screen.navigations().is_empty(), "the old token is not used");
+    assert_eq!(screen.state(1).as_deref(), Some("connecting"));
+
+    stub_release(TOKEN_PATH, 200, r#"{"connectionSessionToken":"fresh"}"#);
+    until("the navigation", || !screen.navigations().is_empty()).await;
+    let navigations = screen.navigations();
+    assert_eq!(navigations.len(), 1);
+    assert!(
+        navigations[0].url().contains("token=fresh&dataSource=1"),
+        "{navigations:?}"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn new_tab_mode_opens_the_tab_inside_the_click_even_when_the_token_is_old() {
+    setup();
+    stub_route(
+        TOKEN_PATH,
+        200,
+        vec![r#"{"connectionSessionToken":"old"}"#.into()],
+    );
+    let screen = Fixture::new(&[("data-token-max-age", "1"), ("data-open", "new-tab")]);
+    ready(&screen).await;
+    stub_defer(TOKEN_PATH);
+    until("the refresh request", || requests_to(TOKEN_PATH).len() == 2).await;
+    screen.click("Connect Garmin").await;
+    // The tab opens blank at once (a popup blocker allows it only inside the click) ...
+    assert_eq!(
+        screen.navigations(),
+        vec![Navigation::NewTab("about:blank".into())]
+    );
+    stub_release(TOKEN_PATH, 200, r#"{"connectionSessionToken":"fresh"}"#);
+    // ... and gets its address when the fresh token arrives.
+    until("the tab's address", || screen.navigations().len() == 2).await;
+    assert!(screen.navigations()[1]
+        .url()
+        .contains("token=fresh&dataSource=2"));
+    assert!(!screen.navigations()[1].url().contains("redirect_uri"));
+}
+
 // ----- connect -----
 
 #[wasm_bindgen_test]
