@@ -79,8 +79,12 @@ impl Deadline {
         self.controller.as_ref().map(AbortController::signal)
     }
 
+    fn passed(&self) -> bool {
+        self.signal().is_some_and(|s| s.aborted())
+    }
+
     fn error(&self, error: gloo_net::Error) -> ApiError {
-        if self.signal().is_some_and(|s| s.aborted()) {
+        if self.passed() {
             ApiError::Timeout
         } else {
             ApiError::Network(error.to_string())
@@ -224,15 +228,11 @@ async fn early_response(
             .dyn_into::<web_sys::Response>()
             .map(Response::from)
             .map_err(|_| ApiError::Network("the early request did not give a response".into())),
-        Err(_) if signal_aborted(deadline) => Err(ApiError::Timeout),
+        Err(_) if deadline.passed() => Err(ApiError::Timeout),
         Err(error) => Err(ApiError::Network(
             error
                 .as_string()
                 .unwrap_or_else(|| "the early request failed".into()),
         )),
     }
-}
-
-fn signal_aborted(deadline: &Deadline) -> bool {
-    deadline.signal().is_some_and(|s| s.aborted())
 }

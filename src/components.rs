@@ -140,7 +140,7 @@ pub fn ResultMessage(#[prop(optional, into)] class: MaybeProp<String>) -> impl I
     let state = move || match screen.notice() {
         None => "empty",
         Some(Notice::Outcome(outcome)) if outcome.success => "success",
-        Some(Notice::Outcome(_)) | Some(Notice::PopupBlocked(_)) => "failure",
+        Some(Notice::Outcome(_)) | Some(Notice::PopupBlocked(..)) => "failure",
         Some(Notice::TabOpened(_)) => "info",
     };
     view! {
@@ -159,7 +159,7 @@ fn notice_view(screen: Screen, t: &Messages, notice: Notice) -> impl IntoView {
             (Action::Disconnect, false) => (Msg::DisconnectFailure, o.source, true),
         },
         Notice::TabOpened(source) => (Msg::TabOpened, *source, false),
-        Notice::PopupBlocked(source) => (Msg::PopupBlocked, *source, true),
+        Notice::PopupBlocked(_, source) => (Msg::PopupBlocked, *source, true),
     };
     let name = screen.source_name(source);
     let text = t.format(msg, &[("source", &name)]);
@@ -236,7 +236,9 @@ pub fn SourceRow(
     let t = screen.messages();
     let id = source.id;
     let web = source.is_web();
-    let state = move || screen.row_state_of(id, web);
+    // One memo per row: its closures re-run only when this row's state changes.
+    let state = Memo::new(move |_| screen.row_state(id, web));
+    let state = move || state.get();
     let state_text = {
         let t = t.clone();
         let name = source.name.clone();
@@ -305,7 +307,8 @@ fn RowActions(source: Source) -> impl IntoView {
     let t = screen.messages();
     let id = source.id;
     let name = source.name.clone();
-    let row_state = move || screen.row_state_of(id, true);
+    let row_state = Memo::new(move |_| screen.row_state(id, true));
+    let row_state = move || row_state.get();
     let loading_id = screen.id("loading");
     let described_by =
         move || (screen.session_view() == SessionView::Loading).then(|| loading_id.clone());

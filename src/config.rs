@@ -166,10 +166,7 @@ impl Config {
             "data-token-endpoint",
             http_url(
                 page,
-                settings
-                    .token_endpoint
-                    .as_deref()
-                    .unwrap_or(DEFAULT_TOKEN_ENDPOINT),
+                non_empty(&settings.token_endpoint).unwrap_or(DEFAULT_TOKEN_ENDPOINT),
             ),
         );
         let status_endpoint = match non_empty(&settings.status_endpoint) {
@@ -403,9 +400,20 @@ fn number(
     }
 }
 
+/// The language to show: the explicit one (`data-locale`) when there is a table for it, then the
+/// page's and the browser's preferences, then English. Never fails: also used to word the
+/// configuration error itself.
+pub fn choose_locale(explicit: Option<&str>, languages: &[String]) -> &'static str {
+    let explicit = explicit.map(str::trim).filter(|v| !v.is_empty());
+    i18n::negotiate(
+        explicit
+            .into_iter()
+            .chain(languages.iter().map(String::as_str)),
+    )
+}
+
 fn locale(value: Option<&str>, languages: &[String]) -> Result<&'static str, String> {
-    let explicit = value.map(str::trim).filter(|v| !v.is_empty());
-    if let Some(tag) = explicit {
+    if let Some(tag) = value.map(str::trim).filter(|v| !v.is_empty()) {
         if i18n::primary_subtag(tag).is_none() {
             return Err(format!(
                 "\"{tag}\" is not a language tag such as \"de\" or \"en-GB\""
@@ -413,11 +421,7 @@ fn locale(value: Option<&str>, languages: &[String]) -> Result<&'static str, Str
         }
     }
     // An explicit but unsupported language is not an error: the next preference applies.
-    Ok(i18n::negotiate(
-        explicit
-            .into_iter()
-            .chain(languages.iter().map(String::as_str)),
-    ))
+    Ok(choose_locale(value, languages))
 }
 
 fn source_list(value: Option<&str>) -> Result<Option<Vec<SourceId>>, String> {
@@ -477,6 +481,20 @@ mod tests {
         assert_eq!(config.heading_level, 2);
         assert_eq!(config.sources.len(), 16);
         assert!(config.sources.iter().all(|s| s.is_web()));
+    }
+
+    #[test]
+    fn empty_attributes_mean_the_default() {
+        let blank = Settings::from_attributes(|_| Some("  ".to_owned()));
+        let config = config(blank).unwrap();
+        assert_eq!(
+            config.token_endpoint.as_str(),
+            "https://app.example.com/api/connection-session"
+        );
+        assert_eq!(
+            config,
+            super::Config::from_settings(&Settings::default(), &page(), &[]).unwrap()
+        );
     }
 
     #[test]

@@ -90,13 +90,7 @@ pub fn mount(element: web_sys::HtmlElement) -> Mounted {
     Mounted(leptos::mount::mount_to(element, move || match config {
         Ok(config) => view! { <ConnectScreen config events_target=target /> }.into_any(),
         Err(errors) => {
-            let languages = browser::preferred_languages();
-            let code = i18n::negotiate(
-                locale
-                    .as_deref()
-                    .into_iter()
-                    .chain(languages.iter().map(String::as_str)),
-            );
+            let code = config::choose_locale(locale.as_deref(), &browser::preferred_languages());
             view! { <ConfigErrors errors messages=i18n::Messages::new(code) /> }.into_any()
         }
     }))

@@ -3,7 +3,7 @@
 
 use crate::api::{self, ApiError};
 use crate::browser::{self, Store, Tab};
-use crate::catalogue::{Source, SourceId};
+use crate::catalogue::SourceId;
 use crate::config::{Config, DisconnectMode, OpenMode};
 use crate::events::{Mode, ScreenEvent};
 use crate::i18n::Messages;
@@ -37,8 +37,8 @@ pub enum Notice {
     Outcome(Outcome),
     /// New-tab mode: the vendor page is open in another tab.
     TabOpened(SourceId),
-    /// The browser refused to open a tab.
-    PopupBlocked(SourceId),
+    /// The browser refused to open a tab for this action.
+    PopupBlocked(UserAction, SourceId),
 }
 
 /// What a row shows.
@@ -75,20 +75,27 @@ struct Intent {
     tab: Option<Tab>,
 }
 
-/// The session is an `Action` rather than a `LocalResource`: it is dispatched on a schedule (on
-/// load, on Retry, before the token turns old), keeps the last token while a refresh is pending,
-/// and tells whether one is.
-type SessionAction = Action<(), Result<Session, ApiError>>;
-type StatusAction = Action<(), Result<BTreeSet<SourceId>, ApiError>>;
+type SessionResult = Result<Session, ApiError>;
+type StatusResult = Result<BTreeSet<SourceId>, ApiError>;
 
 /// The screen's state. `Copy`: every field is a handle on reactive state.
+///
+/// The session is an `Action` rather than a `LocalResource`: it is dispatched on a schedule (on
+/// load, on Retry, before the token turns old), keeps the last token while a refresh is pending,
+/// and tells whether one is. Its `value` and `pending` signals are made once, here: each call of
+/// `Action::value()`/`pending()` creates a new reactive node.
 #[derive(Clone, Copy)]
 pub struct Screen {
     config: StoredValue<Arc<Config>>,
     messages: StoredValue<Messages>,
     id: StoredValue<String>,
-    session: SessionAction,
-    status: StatusAction,
+    session: Action<(), SessionResult>,
+    session_value: MappedSignal<Option<SessionResult>>,
+    session_pending: Memo<bool>,
+    view: Memo<SessionView>,
+    status: Action<(), StatusResult>,
+    status_value: MappedSignal<Option<StatusResult>>,
+    status_pending: Memo<bool>,
     remembered: RwSignal<Remembered>,
     busy: RwSignal<Option<(SourceId, UserAction)>>,
     confirming: RwSignal<Option<SourceId>>,
@@ -102,6 +109,11 @@ pub struct Screen {
 
 static SCREENS: AtomicUsize = AtomicUsize::new(0);
 
+/// Takes a timer handle out of its slot (nothing when the screen is gone).
+fn take<T: Send + Sync + 'static>(slot: StoredValue<Option<T>>) -> Option<T> {
+    slot.try_update_value(Option::take).flatten()
+}
+
 impl Screen {
     /// Creates the state, provides it as context, and starts loading: the session at once, the
     /// status when there is a status endpoint. Reads a result from the address, if any.
@@ -112,14 +124,14 @@ impl Screen {
     ) -> Screen {
         let config = Arc::new(config);
         let timeout = config.request_timeout_ms;
-        let session: SessionAction = Action::new_local({
+        let session: Action<(), SessionResult> = Action::new_local({
             let config = Arc::clone(&config);
             move |_: &()| {
                 let config = Arc::clone(&config);
                 async move { api::fetch_session(&config.token_endpoint, config.locale, timeout).await }
             }
         });
-        let status: StatusAction = Action::new_local({
+        let status: Action<(), StatusResult> = Action::new_local({
             let config = Arc::clone(&config);
             move |_: &()| {
                 let endpoint = config.status_endpoint.clone();
@@ -130,6 +142,15 @@ impl Screen {
                     }
                 }
             }
+        });
+        let (session_value, session_pending) = (session.value(), session.pending());
+        let view = Memo::new(move |_| {
+            let pending = session_pending.get();
+            session_value.with(|value| match value {
+                Some(Ok(_)) => SessionView::Ready,
+                Some(Err(error)) if !pending => SessionView::Failed(error.clone()),
+                _ => SessionView::Loading,
+            })
         });
         let remembered = browser::load(Store::Local, STATES_KEY)
             .map(|text| Remembered::from_json(&text))
@@ -142,7 +163,12 @@ impl Screen {
                 SCREENS.fetch_add(1, Ordering::Relaxed) + 1
             )),
             session,
+            session_value,
+            session_pending,
+            view,
             status,
+            status_value: status.value(),
+            status_pending: status.pending(),
             remembered: RwSignal::new(remembered),
             busy: RwSignal::new(None),
             confirming: RwSignal::new(None),
@@ -168,6 +194,12 @@ impl Screen {
         expect_context::<Screen>()
     }
 
+    /// Whether the screen is still mounted. Work that resumes later (after a request, a frame,
+    /// a timer) checks this first: touching a disposed screen would panic.
+    fn alive(&self) -> bool {
+        self.busy.try_get_untracked().is_some()
+    }
+
     pub fn config(&self) -> Arc<Config> {
         self.config.get_value()
     }
@@ -188,21 +220,20 @@ impl Screen {
         });
     }
 
+    fn source_ids(&self) -> Vec<SourceId> {
+        self.config
+            .with_value(|c| c.sources.iter().map(|s| s.id).collect())
+    }
+
     // ----- reading -----
 
     pub fn session_view(&self) -> SessionView {
-        let pending = self.session.pending().get();
-        self.session.value().with(|value| match value {
-            Some(Ok(_)) => SessionView::Ready,
-            Some(Err(error)) if !pending => SessionView::Failed(error.clone()),
-            _ => SessionView::Loading,
-        })
+        self.view.get()
     }
 
     /// Whether the status endpoint failed on its last read.
     pub fn status_failed(&self) -> bool {
-        self.status
-            .value()
+        self.status_value
             .with(|value| matches!(value, Some(Err(_))))
     }
 
@@ -212,12 +243,8 @@ impl Screen {
         self.remembered.with(|remembered| remembered.get(source))
     }
 
-    pub fn row_state(&self, source: &Source) -> RowState {
-        self.row_state_of(source.id, source.is_web())
-    }
-
-    /// [`Screen::row_state`] by ID, for closures that must stay `Copy`.
-    pub fn row_state_of(&self, source: SourceId, web: bool) -> RowState {
+    /// What a row shows (`web`: whether the source is a web source).
+    pub fn row_state(&self, source: SourceId, web: bool) -> RowState {
         if !web {
             return RowState::Native;
         }
@@ -233,7 +260,7 @@ impl Screen {
 
     /// Whether the buttons may be used now.
     pub fn can_act(&self) -> bool {
-        self.session_view() == SessionView::Ready && self.busy.get().is_none()
+        self.view.with(|view| *view == SessionView::Ready) && self.busy.with(Option::is_none)
     }
 
     pub fn notice(&self) -> Option<Notice> {
@@ -242,10 +269,8 @@ impl Screen {
 
     /// How many shown sources are known to be connected.
     pub fn connected_count(&self) -> usize {
-        let ids: Vec<SourceId> = self
-            .config
-            .with_value(|c| c.sources.iter().map(|s| s.id).collect());
-        ids.into_iter()
+        self.source_ids()
+            .into_iter()
             .filter(|id| self.knowledge(*id) == Knowledge::Connected)
             .count()
     }
@@ -286,12 +311,13 @@ impl Screen {
         self.notice.set(None);
     }
 
-    /// "Try again" on a failed outcome: the same action once more (the user already confirmed).
+    /// "Try again" on a failed outcome or a blocked tab: the same action once more (a
+    /// disconnect was already confirmed).
     pub fn retry_outcome(&self) {
-        if let Some(Notice::Outcome(outcome)) = self.notice.get_untracked() {
-            self.start(outcome.action, outcome.source);
-        } else if let Some(Notice::PopupBlocked(source)) = self.notice.get_untracked() {
-            self.start(UserAction::Connect, source);
+        match self.notice.get_untracked() {
+            Some(Notice::Outcome(outcome)) => self.start(outcome.action, outcome.source),
+            Some(Notice::PopupBlocked(action, source)) => self.start(action, source),
+            _ => {}
         }
     }
 
@@ -304,13 +330,21 @@ impl Screen {
         })
     }
 
+    /// The token in hand, when it is still fresh enough to use.
     fn fresh_token(&self) -> Option<String> {
         let max_age = self.config.with_value(|c| c.token_max_age_ms);
         let now = browser::now_ms();
-        self.session.value().with_untracked(|value| match value {
+        self.session_value.with_untracked(|value| match value {
             Some(Ok(session)) if session.is_fresh(now, max_age) => Some(session.token.clone()),
             _ => None,
         })
+    }
+
+    /// Asks for a new session unless one is already on its way.
+    fn renew_session(&self) {
+        if !self.session_pending.get_untracked() {
+            self.session.dispatch_local(());
+        }
     }
 
     fn start(&self, action: UserAction, source: SourceId) {
@@ -327,7 +361,7 @@ impl Screen {
         let tab = if self.opens_tab(action) {
             match browser::open_tab("about:blank") {
                 Ok(tab) => tab,
-                Err(browser::Refused) => return self.popup_blocked(source),
+                Err(browser::Refused) => return self.popup_blocked(action, source),
             }
         } else {
             None
@@ -338,7 +372,7 @@ impl Screen {
             source,
             tab,
         }));
-        self.session.dispatch_local(());
+        self.renew_session();
     }
 
     fn proceed(&self, action: UserAction, source: SourceId, token: &str, tab: Option<Tab>) {
@@ -402,20 +436,20 @@ impl Screen {
                     self.watch_tab(tab);
                 }
             }
-            Err(browser::Refused) => self.popup_blocked(source),
+            Err(browser::Refused) => self.popup_blocked(action, source),
         }
     }
 
     /// Closing the vendor's tab brings the user back here: refresh then, as on focus.
     fn watch_tab(&self, tab: Tab) {
-        if let Some(Some(old)) = self.tab_watch.try_update_value(Option::take) {
+        if let Some(old) = take(self.tab_watch) {
             old.clear();
         }
         let screen = *self;
         let interval = set_interval_with_handle(
             move || {
                 if tab.is_closed() {
-                    if let Some(Some(me)) = screen.tab_watch.try_update_value(Option::take) {
+                    if let Some(me) = take(screen.tab_watch) {
                         me.clear();
                     }
                     screen.on_return_to_tab();
@@ -427,9 +461,9 @@ impl Screen {
         self.tab_watch.set_value(interval);
     }
 
-    fn popup_blocked(&self, source: SourceId) {
+    fn popup_blocked(&self, action: UserAction, source: SourceId) {
         self.busy.set(None);
-        self.notice.set(Some(Notice::PopupBlocked(source)));
+        self.notice.set(Some(Notice::PopupBlocked(action, source)));
         self.emit(ScreenEvent::Error {
             context: "popup-blocked",
             kind: "popup-blocked",
@@ -459,6 +493,9 @@ impl Screen {
         let screen = *self;
         leptos::task::spawn_local(async move {
             let result = api::revoke(&url, timeout).await;
+            if !screen.alive() {
+                return;
+            }
             screen.busy.set(None);
             if let Err(error) = &result {
                 screen.emit(ScreenEvent::Error {
@@ -510,7 +547,8 @@ impl Screen {
     }
 
     fn refresh_status(&self) {
-        if self.config.with_value(|c| c.status_endpoint.is_some()) {
+        let configured = self.config.with_value(|c| c.status_endpoint.is_some());
+        if configured && !self.status_pending.get_untracked() {
             self.status.dispatch_local(());
         }
     }
@@ -539,7 +577,11 @@ impl Screen {
             {
                 // After the first render, so that screen readers announce it.
                 let screen = *self;
-                request_animation_frame(move || screen.finish(outcome, true));
+                request_animation_frame(move || {
+                    if screen.alive() {
+                        screen.finish(outcome, true);
+                    }
+                });
             }
             // Not an attempt of ours: trust nothing, show nothing; the list keeps its state.
             _ => {}
@@ -551,69 +593,87 @@ impl Screen {
     fn watch_session(&self) {
         let screen = *self;
         Effect::new(move |_| {
-            let value = screen.session.value().get();
-            let Some(result) = value else { return };
-            let intent = screen.pending.try_update_value(Option::take).flatten();
-            match result {
-                Ok(session) => {
-                    screen.emit(ScreenEvent::SessionReady {
-                        locale: screen.config.with_value(|c| c.locale),
-                    });
-                    screen.schedule_refresh(&session);
-                    if let Some(intent) = intent {
-                        screen.busy.set(None);
-                        screen.proceed(intent.action, intent.source, &session.token, intent.tab);
-                    }
-                }
-                Err(error) => {
-                    screen.emit(ScreenEvent::Error {
-                        context: "session",
-                        kind: error.kind(),
-                        message: error.to_string(),
-                        source: None,
-                    });
-                    if let Some(intent) = intent {
-                        if let Some(tab) = intent.tab {
-                            tab.close();
+            // Only the session is tracked: what follows (the host's event callback among it) runs
+            // untracked, so no signal it reads can make this effect run again.
+            let Some(result) = screen.session_value.get() else {
+                return;
+            };
+            untrack(|| {
+                let intent = screen.pending.try_update_value(Option::take).flatten();
+                match result {
+                    Ok(session) => {
+                        screen.emit(ScreenEvent::SessionReady {
+                            locale: screen.config.with_value(|c| c.locale),
+                        });
+                        screen.schedule_refresh(&session);
+                        if let Some(intent) = intent {
+                            screen.busy.set(None);
+                            screen.proceed(
+                                intent.action,
+                                intent.source,
+                                &session.token,
+                                intent.tab,
+                            );
                         }
-                        screen.busy.set(None);
+                    }
+                    Err(error) => {
+                        screen.emit(ScreenEvent::Error {
+                            context: "session",
+                            kind: error.kind(),
+                            message: error.to_string(),
+                            source: None,
+                        });
+                        if let Some(intent) = intent {
+                            if let Some(tab) = intent.tab {
+                                tab.close();
+                            }
+                            screen.busy.set(None);
+                        }
                     }
                 }
-            }
+            });
         });
     }
 
-    /// The status endpoint's answer replaces what this browser remembered.
+    /// The status endpoint's answer replaces what this browser remembered (when it differs).
     fn watch_status(&self) {
         let screen = *self;
         Effect::new(move |_| {
-            let answer = screen.status.value().with(|value| match value {
-                Some(Ok(connected)) => Some(connected.clone()),
-                _ => None,
+            let Some(result) = screen.status_value.get() else {
+                return;
+            };
+            untrack(|| match result {
+                Ok(connected) => {
+                    let mut updated = screen.remembered.get_untracked();
+                    updated.replace_with(&screen.source_ids(), &connected);
+                    if updated != screen.remembered.get_untracked() {
+                        screen.remembered.set(updated);
+                        screen.persist();
+                    }
+                }
+                Err(error) => screen.emit(ScreenEvent::Error {
+                    context: "status",
+                    kind: error.kind(),
+                    message: error.to_string(),
+                    source: None,
+                }),
             });
-            let Some(connected) = answer else { return };
-            let ids: Vec<SourceId> = screen
-                .config
-                .with_value(|c| c.sources.iter().map(|s| s.id).collect());
-            screen
-                .remembered
-                .update(|r| r.replace_with(&ids, &connected));
-            screen.persist();
         });
     }
 
+    /// Renews the session a little before it turns old (at nine tenths of its allowed age).
     fn schedule_refresh(&self, session: &Session) {
         let max_age = self.config.with_value(|c| c.token_max_age_ms);
-        let wait = session.ms_until_stale(browser::now_ms(), max_age);
-        if let Some(Some(old)) = self.refresh_timer.try_update_value(Option::take) {
+        let wait = session.ms_until_stale(browser::now_ms(), max_age - max_age / 10);
+        if let Some(old) = take(self.refresh_timer) {
             old.clear();
         }
         let screen = *self;
         let timer = set_timeout_with_handle(
             move || {
                 // A hidden tab refreshes when it becomes visible again instead.
-                if browser::is_visible() {
-                    screen.session.dispatch_local(());
+                if screen.alive() && browser::is_visible() {
+                    screen.renew_session();
                 }
             },
             Duration::from_millis(wait),
@@ -637,7 +697,9 @@ impl Screen {
                 .and_then(|v| v.as_bool())
                 .unwrap_or(false);
             if restored {
-                // Back from Thryve through the back button: the page was frozen mid-"Opening…".
+                // Back from Thryve through the back button: the page was frozen mid-"Opening…",
+                // and the attempt it recorded will never get its answer.
+                browser::remove(Store::Session, ATTEMPT_KEY);
                 screen.busy.set(None);
                 screen.on_return_to_tab();
             }
@@ -656,27 +718,27 @@ impl Screen {
             on_focus.remove();
             on_show.remove();
             on_storage.remove();
-            if let Some(Some(timer)) = screen.refresh_timer.try_update_value(Option::take) {
+            if let Some(timer) = take(screen.refresh_timer) {
                 timer.clear();
             }
-            if let Some(Some(interval)) = screen.tab_watch.try_update_value(Option::take) {
+            if let Some(interval) = take(screen.tab_watch) {
                 interval.clear();
             }
         });
     }
 
+    /// The user is back on this tab: renew an old token, re-read the status.
     fn on_return_to_tab(&self) {
-        let max_age = self.config.with_value(|c| c.token_max_age_ms);
-        let stale = self.session.value().with_untracked(|value| match value {
-            Some(Ok(session)) => !session.is_fresh(browser::now_ms(), max_age),
-            _ => false,
-        });
-        if stale && !self.session.pending().get_untracked() {
-            self.session.dispatch_local(());
+        if !self.alive() {
+            return;
         }
-        if !self.status.pending().get_untracked() {
-            self.refresh_status();
+        let has_session = self
+            .session_value
+            .with_untracked(|value| matches!(value, Some(Ok(_))));
+        if has_session && self.fresh_token().is_none() {
+            self.renew_session();
         }
+        self.refresh_status();
     }
 
     fn emit(&self, event: ScreenEvent) {

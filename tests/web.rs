@@ -5,6 +5,8 @@
 
 use std::cell::RefCell;
 use std::rc::Rc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use thryve_connect::browser::{self, Navigation};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -473,9 +475,11 @@ async fn a_click_with_an_old_token_waits_for_a_fresh_one() {
     );
     let screen = Fixture::new(&[("data-token-max-age", "1")]);
     ready(&screen).await;
-    // The refresh that starts when the token turns a second old does not answer yet.
+    // The refresh that starts before the token turns a second old does not answer yet.
     stub_defer(TOKEN_PATH);
     until("the refresh request", || requests_to(TOKEN_PATH).len() == 2).await;
+    // The refresh starts at nine tenths of the age; wait until the token in hand is too old.
+    wait_ms(200).await;
     screen.click("Connect Fitbit").await;
     assert!(screen.navigations().is_empty(), "the old token is not used");
     assert_eq!(screen.state(1).as_deref(), Some("connecting"));
@@ -502,6 +506,8 @@ async fn new_tab_mode_opens_the_tab_inside_the_click_even_when_the_token_is_old(
     ready(&screen).await;
     stub_defer(TOKEN_PATH);
     until("the refresh request", || requests_to(TOKEN_PATH).len() == 2).await;
+    // The refresh starts at nine tenths of the age; wait until the token in hand is too old.
+    wait_ms(200).await;
     screen.click("Connect Garmin").await;
     // The tab opens blank at once (a popup blocker allows it only inside the click) ...
     assert_eq!(
@@ -695,6 +701,40 @@ async fn disconnect_asks_then_revokes_in_the_background() {
         .unwrap()
         .unwrap();
     assert_eq!(stored, r#"{"8":false}"#);
+}
+
+#[wasm_bindgen_test]
+async fn a_screen_removed_during_a_disconnect_does_not_break_the_page() {
+    setup();
+    token_ok();
+    stub_defer("dataSourceDirectRevoke.html");
+    let screen = Fixture::new(&[]);
+    ready(&screen).await;
+    screen.click("Disconnect Oura").await;
+    screen.click("Yes, disconnect Oura").await;
+    until("the revoke request", || !requests_to("Revoke").is_empty()).await;
+    drop(screen);
+    // The answer arrives after the screen is gone: nothing may touch its disposed state (that
+    // panics in a detached task, so the test watches for panics itself).
+    let panicked = Arc::new(AtomicBool::new(false));
+    let previous = Arc::new(std::panic::take_hook());
+    std::panic::set_hook(Box::new({
+        let (panicked, previous) = (Arc::clone(&panicked), Arc::clone(&previous));
+        move |info| {
+            panicked.store(true, Ordering::SeqCst);
+            previous(info);
+        }
+    }));
+    stub_release("dataSourceDirectRevoke.html", 200, "ok");
+    wait_ms(50).await;
+    std::panic::set_hook(Box::new(move |info| previous(info)));
+    assert!(
+        !panicked.load(Ordering::SeqCst),
+        "a late answer touched the removed screen"
+    );
+    let again = Fixture::new(&[]);
+    ready(&again).await;
+    assert_eq!(again.state(18).as_deref(), Some("unknown"));
 }
 
 #[wasm_bindgen_test]

@@ -42,7 +42,7 @@ export async function startServer({ env = {}, pages = {}, files = {}, dist: dist
     await writeFile(join(dir, name), content);
   }
   const child = spawn(SERVER_BIN, [], {
-    env: { ...process.env, LISTEN_ADDR: "127.0.0.1:0", DIST_DIR: dir, RUST_LOG: "warn", ...env },
+    env: { ...process.env, LISTEN_ADDR: "127.0.0.1:0", DIST_DIR: dir, RUST_LOG: "warn", SANDBOX_TEST_HOOKS: "1", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let stderr = "";

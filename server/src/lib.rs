@@ -31,7 +31,7 @@ pub fn app(settings: &Settings) -> Router {
             user_header: HeaderName::from_bytes(live.user_header.as_bytes())
                 .unwrap_or(HeaderName::from_static(settings::DEFAULT_USER_HEADER)),
         },
-        Mode::Sandbox { token_ttl } => Backend::Sandbox(Arc::new(Sandbox::new(*token_ttl))),
+        Mode::Sandbox { token_ttl, .. } => Backend::Sandbox(Arc::new(Sandbox::new(*token_ttl))),
     };
     let sandbox = match &backend {
         Backend::Sandbox(sandbox) => Some(Arc::clone(sandbox)),
@@ -67,7 +67,14 @@ pub fn app(settings: &Settings) -> Router {
         .route("/healthz", get(|| async { "ok" }));
     if let Some(sandbox) = sandbox {
         page_attributes.push(("data-thryve-base-url", "/sandbox/"));
-        router = router.merge(sandbox_pages::routes().with_state(sandbox));
+        let test_hooks = matches!(
+            settings.mode,
+            Mode::Sandbox {
+                test_hooks: true,
+                ..
+            }
+        );
+        router = router.merge(sandbox_pages::routes(test_hooks).with_state(sandbox));
     }
 
     let files = ServeDir::new(&settings.dist_dir)

@@ -4,7 +4,7 @@
 use crate::api::Reject;
 use crate::sandbox::{self, LogEntry, Sandbox, SessionFault};
 use axum::extract::{Query, State};
-use axum::http::{header, StatusCode};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Json, Router};
@@ -15,8 +15,8 @@ use url::Url;
 type Shared = State<Arc<Sandbox>>;
 type Params = HashMap<String, String>;
 
-pub fn routes() -> Router<Arc<Sandbox>> {
-    Router::new()
+pub fn routes(test_hooks: bool) -> Router<Arc<Sandbox>> {
+    let pages = Router::new()
         .route(
             "/sandbox/dataSourceDirectConnection.html",
             get(connect_page),
@@ -28,24 +28,37 @@ pub fn routes() -> Router<Arc<Sandbox>> {
             "/sandbox/dataSourceDirectConnectionResult.html",
             get(result_page),
         )
-        .route("/sandbox/sandbox.css", get(css))
+        .route("/sandbox/sandbox.css", get(css));
+    if !test_hooks {
+        return pages;
+    }
+    pages
         .route("/sandbox/_test/log", get(log))
         .route("/sandbox/_test/fault", post(set_fault))
         .route("/sandbox/_test/expire-tokens", post(expire_tokens))
 }
 
-/// A `redirect_uri` must be an absolute http(s) URL.
-fn redirect_param(params: &Params) -> Result<Option<Url>, Reject> {
+/// A `redirect_uri` must be an absolute http(s) URL on this server's own host: the sandbox
+/// forwards only to the app it serves (no open redirect).
+fn redirect_param(params: &Params, headers: &HeaderMap) -> Result<Option<Url>, Reject> {
     let Some(raw) = params.get("redirect_uri").filter(|r| !r.is_empty()) else {
         return Ok(None);
     };
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
     match Url::parse(raw) {
-        Ok(url) if matches!(url.scheme(), "http" | "https") => Ok(Some(url)),
+        Ok(url)
+            if matches!(url.scheme(), "http" | "https")
+                && host.is_some_and(|host| {
+                    url[url::Position::BeforeHost..url::Position::AfterPort] == *host
+                }) =>
+        {
+            Ok(Some(url))
+        }
         _ => Err(Reject::Html(
             StatusCode::BAD_REQUEST,
             sandbox::page(
                 "Bad redirect",
-                "<h1>redirect_uri is not an http(s) URL</h1>",
+                "<h1>redirect_uri must be an http(s) URL on this server</h1>",
             ),
         )),
     }
@@ -102,9 +115,10 @@ fn usable(sandbox: &Sandbox, params: &Params) -> Option<(String, u32)> {
 
 async fn connect_page(
     State(sandbox): Shared,
+    headers: HeaderMap,
     Query(params): Query<Params>,
 ) -> Result<Response, Reject> {
-    let redirect = redirect_param(&params)?;
+    let redirect = redirect_param(&params, &headers)?;
     let usable = usable(&sandbox, &params);
     sandbox.record(entry(
         "connect-page",
@@ -123,8 +137,12 @@ async fn connect_page(
     })
 }
 
-async fn authorize(State(sandbox): Shared, Form(params): Form<Params>) -> Result<Response, Reject> {
-    let redirect = redirect_param(&params)?;
+async fn authorize(
+    State(sandbox): Shared,
+    headers: HeaderMap,
+    Form(params): Form<Params>,
+) -> Result<Response, Reject> {
+    let redirect = redirect_param(&params, &headers)?;
     let allow = params.get("decision").map(String::as_str) == Some("allow");
     let connected = match usable(&sandbox, &params) {
         Some((user, source)) if allow => {
@@ -156,9 +174,10 @@ fn revoke(sandbox: &Sandbox, params: &Params) -> bool {
 
 async fn revoke_page(
     State(sandbox): Shared,
+    headers: HeaderMap,
     Query(params): Query<Params>,
 ) -> Result<Response, Reject> {
-    let redirect = redirect_param(&params)?;
+    let redirect = redirect_param(&params, &headers)?;
     if params.get("direct").map(String::as_str) == Some("true") {
         let connected = revoke(&sandbox, &params);
         return Ok(match redirect {
@@ -195,15 +214,16 @@ async fn revoke_page(
 
 async fn revoke_confirmed(
     State(sandbox): Shared,
+    headers: HeaderMap,
     Form(params): Form<Params>,
 ) -> Result<Response, Reject> {
-    let redirect = redirect_param(&params)?;
+    let redirect = redirect_param(&params, &headers)?;
     let connected = revoke(&sandbox, &params);
     Ok(to_result(&params, connected, redirect.as_ref()))
 }
 
-async fn result_page(Query(params): Query<Params>) -> Result<Response, Reject> {
-    let redirect = redirect_param(&params)?;
+async fn result_page(headers: HeaderMap, Query(params): Query<Params>) -> Result<Response, Reject> {
+    let redirect = redirect_param(&params, &headers)?;
     let connected = params.get("connected").map(String::as_str) == Some("true");
     Ok(match redirect {
         Some(redirect) => {

@@ -59,9 +59,11 @@ impl fmt::Debug for Secret {
 #[derive(Clone, Debug)]
 pub enum Mode {
     Live(Box<Live>),
-    /// An offline stand-in for Thryve.
+    /// An offline stand-in for Thryve. `test_hooks` exposes `/sandbox/_test/…` (its log shows
+    /// every visitor's tokens: for tests only, `SANDBOX_TEST_HOOKS=1`).
     Sandbox {
         token_ttl: Duration,
+        test_hooks: bool,
     },
 }
 
@@ -87,8 +89,8 @@ pub const DEFAULT_CONNECT_URL: &str = "https://service2.und-gesund.de/";
 pub const DEFAULT_USER_HEADER: &str = "x-user-id";
 pub const DEFAULT_TOKEN_TTL_SECS: u64 = 600;
 
-/// Locales the token endpoint accepts (Thryve's full list is unconfirmed; these are in use).
-pub const LOCALES: &[&str] = &["en", "de", "fr", "es"];
+// Thryve's full list of locales is unconfirmed; the token endpoint accepts the screen's own.
+include!(concat!(env!("OUT_DIR"), "/locales.rs"));
 
 impl Settings {
     /// Reads settings through `get` (an environment lookup). Every problem is reported at once.
@@ -115,7 +117,11 @@ impl Settings {
                 "SANDBOX_TOKEN_TTL_SECS",
                 &mut problems,
             );
-            Some(Mode::Sandbox { token_ttl })
+            let test_hooks = get("SANDBOX_TEST_HOOKS").is_some_and(|v| v == "1" || v == "true");
+            Some(Mode::Sandbox {
+                token_ttl,
+                test_hooks,
+            })
         } else if given < secrets.len() {
             let missing: Vec<&str> = secrets
                 .iter()
@@ -228,11 +234,12 @@ impl Settings {
         }
     }
 
-    /// Sandbox settings for tests and demos.
+    /// Sandbox settings for tests (with the test hooks).
     pub fn sandbox(dist_dir: PathBuf) -> Settings {
         Settings {
             mode: Mode::Sandbox {
                 token_ttl: Duration::from_secs(DEFAULT_TOKEN_TTL_SECS),
+                test_hooks: true,
             },
             listen: ([127, 0, 0, 1], 0).into(),
             allowed_origins: Vec::new(),

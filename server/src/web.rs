@@ -26,14 +26,15 @@ pub fn content_security_policy(settings: &Settings) -> String {
     )
 }
 
-/// Whether a file name carries a content hash (Trunk's `name-0123456789abcdef.ext`): such files
-/// never change and may be cached for a year.
+/// Whether a file name carries a content hash (Trunk's `name-0123456789abcdef.ext`, a 64-bit
+/// hash in hex without leading zeros): such files never change and may be cached for a year.
 pub fn is_hashed_asset(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or(path);
     let stem = name.split('.').next().unwrap_or(name);
     let stem = stem.strip_suffix("_bg").unwrap_or(stem);
-    stem.rsplit_once('-')
-        .is_some_and(|(_, hash)| hash.len() == 16 && hash.chars().all(|c| c.is_ascii_hexdigit()))
+    stem.rsplit_once('-').is_some_and(|(_, hash)| {
+        (12..=16).contains(&hash.len()) && hash.chars().all(|c| c.is_ascii_hexdigit())
+    })
 }
 
 /// Adds `name="value"` to the mount element (`id="thryve-connect"`) for each attribute the page
@@ -90,7 +91,8 @@ pub async fn page_settings(
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("text/html"));
-    if response.status() != StatusCode::OK || !is_html || attributes.is_empty() {
+    let encoded = response.headers().contains_key(header::CONTENT_ENCODING);
+    if response.status() != StatusCode::OK || !is_html || encoded || attributes.is_empty() {
         return response;
     }
     let (mut parts, body) = response.into_parts();
@@ -100,8 +102,13 @@ pub async fn page_settings(
             .body(Body::from("page too large"))
             .unwrap_or_default();
     };
-    let html = String::from_utf8_lossy(&bytes);
-    let rewritten = inject_settings(&html, &attributes);
+    let Ok(html) = std::str::from_utf8(&bytes) else {
+        return Response::from_parts(parts, Body::from(bytes));
+    };
+    let rewritten = inject_settings(html, &attributes);
+    if rewritten.len() == html.len() {
+        return Response::from_parts(parts, Body::from(bytes));
+    }
     parts.headers.remove(header::CONTENT_LENGTH);
     parts.headers.remove(header::ETAG);
     parts.headers.remove(header::LAST_MODIFIED);
@@ -117,6 +124,10 @@ mod tests {
         assert!(is_hashed_asset("/thryve-connect-6867e421ad43fc92.js"));
         assert!(is_hashed_asset("/thryve-connect-6867e421ad43fc92_bg.wasm"));
         assert!(is_hashed_asset("/a/page-ac14b73da06e667c.css"));
+        assert!(
+            is_hashed_asset("/thryve-connect-5d1073dbf3d3171.css"),
+            "15 digits"
+        );
         assert!(!is_hashed_asset("/index.html"));
         assert!(!is_hashed_asset("/boot.js"));
         assert!(!is_hashed_asset("/"));

@@ -242,12 +242,28 @@ async fn sandbox_deny_unknown_expired_and_unknown_source_end_in_connected_false(
     let settings = Settings {
         mode: Mode::Sandbox {
             token_ttl: Duration::from_secs(1),
+            test_hooks: false,
         },
         ..Settings::sandbox(dist())
     };
     let base = start(settings).await;
     let redirect = format!("{base}/");
     let token = sandbox_session(&base, "carol").await;
+    assert_eq!(
+        get(format!("{base}/sandbox/_test/log")).await.status(),
+        404,
+        "test hooks only when asked for"
+    );
+    let elsewhere = get_query(
+        format!("{base}/sandbox/dataSourceDirectConnectionResult.html"),
+        &[
+            ("dataSource", "1"),
+            ("connected", "true"),
+            ("redirect_uri", "https://evil.example.net/"),
+        ],
+    )
+    .await;
+    assert_eq!(elsewhere.status(), 400, "no open redirect to another host");
 
     let denied = post_form(
         format!("{base}/sandbox/authorize"),
@@ -430,7 +446,7 @@ async fn bad_input_gets_a_clear_4xx() {
     assert_eq!(klingon.status(), 400);
     let body: Value = klingon.json().await.unwrap();
     assert_eq!(body["error"], "unsupported_locale");
-    assert_eq!(body["supported"], json!(["en", "de", "fr", "es"]));
+    assert_eq!(body["supported"], json!(["de", "en", "es", "fr"]));
 
     let broken = post()
         .header("content-type", "application/json")
