@@ -128,26 +128,14 @@ fn collect_pairs(query: &str, out: &mut Vec<(String, String)>) {
 pub fn clean_address(url: &Url) -> Option<Url> {
     read_return(url)?;
     let mut clean = url.clone();
-    let query: Vec<(String, String)> = url
-        .query()
-        .map(|q| {
-            let mut pairs = Vec::new();
-            collect_pairs(q, &mut pairs);
-            pairs
-        })
-        .unwrap_or_default()
-        .into_iter()
-        .filter(|(k, _)| !is_result_key(k))
-        .collect();
+    let query = url.query().map(kept_pairs).unwrap_or_default();
     if query.is_empty() {
         clean.set_query(None);
     } else {
         clean.query_pairs_mut().clear().extend_pairs(query);
     }
     if let Some((route, tail)) = url.fragment().and_then(|f| f.split_once('?')) {
-        let mut kept = Vec::new();
-        collect_pairs(tail, &mut kept);
-        kept.retain(|(k, _)| !is_result_key(k));
+        let kept = kept_pairs(tail);
         let fragment = if kept.is_empty() {
             route.to_owned()
         } else {
@@ -159,6 +147,14 @@ pub fn clean_address(url: &Url) -> Option<Url> {
         clean.set_fragment(Some(&fragment));
     }
     Some(clean)
+}
+
+/// The pairs of a query (glued-on parts included) without the result parameters.
+fn kept_pairs(query: &str) -> Vec<(String, String)> {
+    let mut pairs = Vec::new();
+    collect_pairs(query, &mut pairs);
+    pairs.retain(|(k, _)| !is_result_key(k));
+    pairs
 }
 
 fn is_result_key(key: &str) -> bool {

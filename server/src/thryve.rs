@@ -2,6 +2,7 @@
 //! `v5/userInformation`, each with the two Basic authorization headers.
 
 use crate::settings::{Credentials, Live};
+use axum::body::Bytes;
 use base64::Engine;
 use hmac::{Hmac, Mac};
 use serde_json::Value;
@@ -183,11 +184,14 @@ impl Thryve {
         url
     }
 
-    async fn post(
+    /// POSTs to Thryve's `path` with both Basic headers (`body` adds the form or JSON) and returns
+    /// a 2xx answer's body.
+    async fn call(
         &self,
-        request: reqwest::RequestBuilder,
-    ) -> Result<bytes_body::Body, UpstreamError> {
-        let response = request
+        path: &str,
+        body: impl FnOnce(reqwest::RequestBuilder) -> reqwest::RequestBuilder,
+    ) -> Result<Bytes, UpstreamError> {
+        let response = body(self.http.post(self.endpoint(path)))
             .header("Authorization", &self.authorization)
             .header("AppAuthorization", &self.app_authorization)
             .send()
@@ -200,7 +204,6 @@ impl Thryve {
         response
             .bytes()
             .await
-            .map(bytes_body::Body)
             .map_err(|e| UpstreamError::from_reqwest(&e))
     }
 
@@ -217,13 +220,11 @@ impl Thryve {
             return Ok(token);
         }
         let body = self
-            .post(
-                self.http
-                    .post(self.endpoint("v5/accessToken"))
-                    .form(&[("partnerUserID", partner.as_str())]),
-            )
+            .call("v5/accessToken", |r| {
+                r.form(&[("partnerUserID", partner.as_str())])
+            })
             .await?;
-        let token = String::from_utf8(body.0.to_vec())
+        let token = String::from_utf8(body.to_vec())
             .map_err(|_| UpstreamError::Malformed("accessToken is not text"))?
             .trim()
             .trim_matches('"')
@@ -248,35 +249,22 @@ impl Thryve {
         if let Some(locale) = locale {
             body["locale"] = Value::from(locale);
         }
-        let answer = self
-            .post(
-                self.http
-                    .post(self.endpoint("widget/v6/connection"))
-                    .json(&body),
-            )
-            .await?;
-        check_widget_answer(&answer.0)
+        let answer = self.call("widget/v6/connection", |r| r.json(&body)).await?;
+        check_widget_answer(&answer)
     }
 
     /// The IDs of the user's connected sources.
     pub async fn status(&self, user_id: &str) -> Result<BTreeSet<u32>, UpstreamError> {
         let token = self.end_user_token(user_id).await?;
         let answer = self
-            .post(
-                self.http
-                    .post(self.endpoint("v5/userInformation"))
-                    .form(&[("authenticationToken", token.as_str())]),
-            )
+            .call("v5/userInformation", |r| {
+                r.form(&[("authenticationToken", token.as_str())])
+            })
             .await?;
-        let json: Value = serde_json::from_slice(&answer.0)
+        let json: Value = serde_json::from_slice(&answer)
             .map_err(|_| UpstreamError::Malformed("userInformation is not JSON"))?;
         connected_sources(&json)
     }
-}
-
-/// A response body, kept apart so no caller logs it by accident.
-mod bytes_body {
-    pub struct Body(pub axum::body::Bytes);
 }
 
 #[cfg(test)]
