@@ -3,12 +3,15 @@
 //! One error type for all of it. Every request has a deadline; a non-2xx answer is an error
 //! before its body is read.
 
+use crate::browser::Timer;
 use crate::catalogue::SourceId;
-use crate::token::{self, Session, TokenError};
+use crate::events::ErrorKind;
+use crate::token::Session;
 use gloo_net::http::{Request, Response};
 use std::collections::BTreeSet;
 use std::fmt;
-use std::time::Duration;
+use thryve_connect_protocol::endpoint::SessionRequest;
+use thryve_connect_protocol::thryve::{extract_token, TokenError};
 use url::Url;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -43,15 +46,24 @@ impl fmt::Display for ApiError {
     }
 }
 
+impl std::error::Error for ApiError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            ApiError::Token(error) => Some(error),
+            _ => None,
+        }
+    }
+}
+
 impl ApiError {
     /// A short machine-readable name, for events.
-    pub fn kind(&self) -> &'static str {
+    pub fn kind(&self) -> ErrorKind {
         match self {
-            ApiError::Network(_) => "network",
-            ApiError::Timeout => "timeout",
-            ApiError::Status(_) => "http-status",
-            ApiError::Token(_) => "bad-token-response",
-            ApiError::BadStatusBody => "bad-status-response",
+            ApiError::Network(_) => ErrorKind::Network,
+            ApiError::Timeout => ErrorKind::Timeout,
+            ApiError::Status(_) => ErrorKind::HttpStatus,
+            ApiError::Token(_) => ErrorKind::BadTokenResponse,
+            ApiError::BadStatusBody => ErrorKind::BadStatusResponse,
         }
     }
 }
@@ -59,19 +71,15 @@ impl ApiError {
 /// Aborts a request when its deadline passes; cancels that on drop.
 struct Deadline {
     controller: Option<AbortController>,
-    timer: Option<leptos::prelude::TimeoutHandle>,
+    timer: Option<Timer>,
 }
 
 impl Deadline {
     fn new(timeout_ms: u32) -> Deadline {
         let controller = AbortController::new().ok();
-        let timer = controller.clone().and_then(|controller| {
-            leptos::prelude::set_timeout_with_handle(
-                move || controller.abort(),
-                Duration::from_millis(timeout_ms.into()),
-            )
-            .ok()
-        });
+        let timer = controller
+            .clone()
+            .and_then(|controller| Timer::after(timeout_ms.into(), move || controller.abort()));
         Deadline { controller, timer }
     }
 
@@ -95,7 +103,7 @@ impl Deadline {
 impl Drop for Deadline {
     fn drop(&mut self) {
         if let Some(timer) = self.timer.take() {
-            timer.clear();
+            timer.cancel();
         }
     }
 }
@@ -108,11 +116,6 @@ async fn ok_text(response: Response, deadline: &Deadline) -> Result<String, ApiE
     response.text().await.map_err(|e| deadline.error(e))
 }
 
-/// The request body sent to the token endpoint.
-pub fn session_request_body(locale: &str) -> String {
-    serde_json::json!({ "locale": locale }).to_string()
-}
-
 /// Asks the host's token endpoint for a connection session.
 ///
 /// When the page's boot script already sent this very request (same endpoint, same body) while
@@ -122,7 +125,7 @@ pub async fn fetch_session(
     locale: &str,
     timeout_ms: u32,
 ) -> Result<Session, ApiError> {
-    let body = session_request_body(locale);
+    let body = SessionRequest::body(locale);
     let deadline = Deadline::new(timeout_ms);
     let response = match take_prefetched(endpoint, &body) {
         Some(early) => early_response(early, &deadline).await?,
@@ -138,7 +141,7 @@ pub async fn fetch_session(
             .map_err(|e| deadline.error(e))?,
     };
     let text = ok_text(response, &deadline).await?;
-    let token = token::extract_token(&text).map_err(ApiError::Token)?;
+    let token = extract_token(&text).map_err(ApiError::Token)?;
     Ok(Session {
         token,
         received_at_ms: crate::browser::now_ms(),

@@ -1,13 +1,20 @@
 //! Every effect this screen has on the browser outside its own elements: leaving the page,
-//! opening tabs, storage, the address bar, events to the host page, time and randomness.
+//! opening tabs, storage, the address bar, events to the host page, page-level events, timers,
+//! time and randomness.
 //!
 //! One small seam, so the rest of the code stays pure and tests can watch what would happen:
 //! [`intercept_navigation`] records navigations instead of performing them.
 //! Nothing here panics: a browser that refuses (storage disabled, a sandboxed frame) gets a
 //! fallback or a no-op.
 
+use leptos::ev;
+use leptos::prelude::{
+    request_animation_frame, set_interval_with_handle, set_timeout_with_handle,
+    window_event_listener, IntervalHandle, TimeoutHandle, WindowListenerHandle,
+};
 use std::cell::RefCell;
 use std::rc::Rc;
+use std::time::Duration;
 use url::Url;
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -23,6 +30,7 @@ pub enum Navigation {
 }
 
 impl Navigation {
+    /// The URL opened.
     pub fn url(&self) -> &str {
         match self {
             Navigation::SameWindow(url) | Navigation::TopWindow(url) | Navigation::NewTab(url) => {
@@ -58,6 +66,7 @@ fn intercepted(navigation: Navigation) -> Option<Navigation> {
     }
 }
 
+/// The page's window, where there is one.
 pub fn window() -> Option<web_sys::Window> {
     web_sys::window()
 }
@@ -88,6 +97,7 @@ impl Tab {
         self.0.location().set_href(url).is_ok()
     }
 
+    /// Closes the tab (one opened blank whose URL never came).
     pub fn close(&self) {
         let _ = self.0.close();
     }
@@ -194,29 +204,32 @@ fn storage(store: Store) -> Option<web_sys::Storage> {
     }
 }
 
+/// The stored value under `key`; `None` when there is none or storage is unavailable.
 pub fn load(store: Store, key: &str) -> Option<String> {
     storage(store)?.get_item(key).ok().flatten()
 }
 
+/// Stores `value` under `key` (a no-op when storage is unavailable or full).
 pub fn save(store: Store, key: &str, value: &str) {
     if let Some(storage) = storage(store) {
         let _ = storage.set_item(key, value);
     }
 }
 
+/// Removes `key`.
 pub fn remove(store: Store, key: &str) {
     if let Some(storage) = storage(store) {
         let _ = storage.remove_item(key);
     }
 }
 
-/// Dispatches a bubbling, composed `CustomEvent` named `name` from `target`, with `detail` (JSON)
-/// as its `detail` object.
-pub fn dispatch(target: &web_sys::EventTarget, name: &str, detail: &serde_json::Value) {
+/// Dispatches a bubbling, composed `CustomEvent` named `name` from `target`, with `detail` (JSON
+/// text) as its `detail` object.
+pub fn dispatch(target: &web_sys::EventTarget, name: &str, detail: &str) {
     let init = web_sys::CustomEventInit::new();
     init.set_bubbles(true);
     init.set_composed(true);
-    let detail = js_sys::JSON::parse(&detail.to_string()).unwrap_or(JsValue::NULL);
+    let detail = js_sys::JSON::parse(detail).unwrap_or(JsValue::NULL);
     init.set_detail(&detail);
     if let Ok(event) = web_sys::CustomEvent::new_with_event_init_dict(name, &init) {
         let _ = target.dispatch_event(&event);
@@ -255,4 +268,91 @@ pub fn element_by_id(id: &str) -> Option<web_sys::HtmlElement> {
         .get_element_by_id(id)?
         .dyn_into::<web_sys::HtmlElement>()
         .ok()
+}
+
+/// A page-level happening the screen reacts to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PageEvent {
+    /// The tab became visible again.
+    Visible,
+    /// The window got the focus.
+    Focus,
+    /// The page came back from the back/forward cache (`pageshow` with `persisted`).
+    Restored,
+    /// Another tab changed localStorage under this key.
+    StorageChanged(Option<String>),
+}
+
+/// Listens to [`PageEvent`]s until the returned handle is dropped.
+#[must_use = "dropping the handle stops listening"]
+pub struct PageListener(Vec<WindowListenerHandle>);
+
+impl Drop for PageListener {
+    fn drop(&mut self) {
+        for handle in self.0.drain(..) {
+            handle.remove();
+        }
+    }
+}
+
+/// Calls `handler` for each [`PageEvent`] until the returned handle is dropped.
+pub fn listen_to_page(handler: impl Fn(PageEvent) + Clone + 'static) -> PageListener {
+    let on_visible = handler.clone();
+    let on_focus = handler.clone();
+    let on_show = handler.clone();
+    PageListener(vec![
+        window_event_listener(ev::visibilitychange, move |_| {
+            if is_visible() {
+                on_visible(PageEvent::Visible);
+            }
+        }),
+        window_event_listener(ev::focus, move |_| on_focus(PageEvent::Focus)),
+        window_event_listener(ev::pageshow, move |event| {
+            if event.persisted() {
+                on_show(PageEvent::Restored);
+            }
+        }),
+        window_event_listener(ev::storage, move |event| {
+            handler(PageEvent::StorageChanged(event.key()));
+        }),
+    ])
+}
+
+/// A timer that runs once unless cancelled; dropping it does not cancel it.
+pub struct Timer(TimeoutHandle);
+
+impl Timer {
+    /// Runs `f` after `ms` milliseconds. `None` when the browser refused a timer.
+    pub fn after(ms: u64, f: impl FnOnce() + 'static) -> Option<Timer> {
+        set_timeout_with_handle(f, Duration::from_millis(ms))
+            .ok()
+            .map(Timer)
+    }
+
+    /// Cancels it.
+    pub fn cancel(self) {
+        self.0.clear();
+    }
+}
+
+/// A repeating timer; dropping it does not stop it.
+pub struct Repeat(IntervalHandle);
+
+impl Repeat {
+    /// Runs `f` every `ms` milliseconds. `None` when the browser refused a timer.
+    pub fn every(ms: u64, f: impl Fn() + 'static) -> Option<Repeat> {
+        set_interval_with_handle(f, Duration::from_millis(ms))
+            .ok()
+            .map(Repeat)
+    }
+
+    /// Stops it.
+    pub fn stop(self) {
+        self.0.clear();
+    }
+}
+
+/// Runs `f` before the next paint (after the current render).
+pub fn next_frame(f: impl FnOnce() + 'static) {
+    request_animation_frame(f);
 }

@@ -1,84 +1,20 @@
-//! Thryve's data sources: which exist, which a browser can connect, and how a configured selection
-//! becomes the list the screen shows.
+//! The list the screen shows: Thryve's catalogue (from the protocol crate) plus what the host
+//! changes about it (order, hidden, featured, names, logos).
 //!
-//! Pure: no DOM, no network. Facts from `shared/thryve-reference.md`.
+//! Pure: no DOM, no network.
 
 use std::collections::BTreeMap;
 use std::fmt;
-
-/// A Thryve data source ID (`dataSource` in Thryve's URLs).
-pub type SourceId = u32;
-
-/// How a data source is connected.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Kind {
-    /// Connected from a browser through Thryve's direct connection URLs.
-    Web,
-    /// Connected only through Thryve's mobile SDKs; a web screen must not offer to connect it.
-    Native,
-}
-
-/// One entry of Thryve's catalogue.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct DataSource {
-    pub id: SourceId,
-    pub name: &'static str,
-    pub kind: Kind,
-}
-
-const fn web(id: SourceId, name: &'static str) -> DataSource {
-    DataSource {
-        id,
-        name,
-        kind: Kind::Web,
-    }
-}
-
-const fn native(id: SourceId, name: &'static str) -> DataSource {
-    DataSource {
-        id,
-        name,
-        kind: Kind::Native,
-    }
-}
-
-/// Every data source the screen knows, in Thryve's ID order (also the default display order).
-pub const CATALOGUE: &[DataSource] = &[
-    web(1, "Fitbit"),
-    web(2, "Garmin"),
-    web(3, "Polar"),
-    native(5, "Apple Health"),
-    native(6, "Samsung Health"),
-    web(8, "Withings"),
-    web(11, "Strava"),
-    web(16, "Omron Connect"),
-    web(17, "Suunto"),
-    web(18, "Oura"),
-    web(21, "iHealth"),
-    web(27, "Beurer"),
-    web(38, "Huawei Health"),
-    web(41, "Dexcom"),
-    web(42, "Whoop"),
-    web(43, "Decathlon"),
-    native(44, "Health Connect"),
-    web(45, "Komoot"),
-    web(46, "FreeStyle Libre"),
-    native(47, "ShenAI"),
-];
-
-/// Sources Thryve has retired. They are never offered, even when configured.
-pub const END_OF_LIFE: &[(SourceId, &str)] = &[(12, "Google Fit REST"), (40, "Google Fit native")];
-
-/// Looks a source up in the catalogue.
-pub fn find(id: SourceId) -> Option<&'static DataSource> {
-    CATALOGUE.iter().find(|source| source.id == id)
-}
+pub use thryve_connect_protocol::catalogue::{end_of_life, find, Kind, SourceId, CATALOGUE};
 
 /// A source as the screen shows it: catalogue facts plus the host's customisation.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Source {
+    /// Thryve's ID.
     pub id: SourceId,
+    /// The name shown.
     pub name: String,
+    /// Whether a browser can connect it.
     pub kind: Kind,
     /// An image URL for the source's mark; without one the screen draws a monogram.
     pub logo: Option<String>,
@@ -157,6 +93,8 @@ impl fmt::Display for SelectionError {
     }
 }
 
+impl std::error::Error for SelectionError {}
+
 impl Selection {
     /// Resolves the selection against the catalogue into the list to show.
     pub fn resolve(&self) -> Result<Vec<Source>, SelectionError> {
@@ -171,7 +109,7 @@ impl Selection {
         let mut seen = Vec::with_capacity(ids.len());
         let mut sources = Vec::with_capacity(ids.len());
         for id in ids {
-            if let Some(&(_, name)) = END_OF_LIFE.iter().find(|(eol, _)| *eol == id) {
+            if let Some(name) = end_of_life(id) {
                 return Err(SelectionError::EndOfLife(id, name));
             }
             if seen.contains(&id) {
@@ -340,13 +278,5 @@ mod tests {
         assert_eq!(monogram("A B C"), "AB");
         assert_eq!(monogram("  "), "");
         assert_eq!(monogram("Ärzte (Plus)"), "ÄP");
-    }
-
-    #[test]
-    fn catalogue_ids_are_unique_and_exclude_end_of_life() {
-        for (i, a) in CATALOGUE.iter().enumerate() {
-            assert!(CATALOGUE[i + 1..].iter().all(|b| b.id != a.id));
-            assert!(END_OF_LIFE.iter().all(|(id, _)| *id != a.id));
-        }
     }
 }

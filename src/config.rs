@@ -8,8 +8,10 @@ use std::collections::BTreeMap;
 use std::fmt;
 use url::Url;
 
-pub const DEFAULT_TOKEN_ENDPOINT: &str = "/api/connection-session";
-pub const DEFAULT_THRYVE_BASE_URL: &str = "https://service2.und-gesund.de/";
+/// The token endpoint used when none is set: the reference server's.
+pub const DEFAULT_TOKEN_ENDPOINT: &str = thryve_connect_protocol::endpoint::SESSION_PATH;
+/// Thryve's direct connection pages.
+pub const DEFAULT_THRYVE_BASE_URL: &str = thryve_connect_protocol::thryve::DEFAULT_CONNECT_BASE;
 pub const DEFAULT_TOKEN_MAX_AGE_SECS: u64 = 5 * 60;
 pub const DEFAULT_REQUEST_TIMEOUT_SECS: u64 = 10;
 
@@ -108,12 +110,16 @@ pub struct Extras {
     /// Display order; wins over `data-sources` when both are given.
     #[serde(default)]
     pub sources: Option<Vec<SourceId>>,
+    /// Display names that replace the catalogue's (and name sources it does not know yet).
     #[serde(default)]
     pub names: BTreeMap<SourceId, String>,
+    /// Logo image URLs, by source.
     #[serde(default)]
     pub logos: BTreeMap<SourceId, String>,
+    /// Sources shown first and marked as recommended.
     #[serde(default)]
     pub featured: Vec<SourceId>,
+    /// Sources never shown.
     #[serde(default)]
     pub hidden: Vec<SourceId>,
 }
@@ -121,7 +127,9 @@ pub struct Extras {
 /// One thing wrong with the settings, named after the attribute it concerns.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ConfigError {
+    /// The attribute (`data-sources`, …) or JSON field concerned.
     pub setting: &'static str,
+    /// What is wrong with it, for the developer (English).
     pub problem: String,
 }
 
@@ -131,21 +139,30 @@ impl fmt::Display for ConfigError {
     }
 }
 
+impl std::error::Error for ConfigError {}
+
 /// Validated settings.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Config {
+    /// The host's token endpoint (`POST`), absolute.
     pub token_endpoint: Url,
+    /// The host's status endpoint (`GET`), absolute, if there is one.
     pub status_endpoint: Option<Url>,
     /// Ends with `/`.
     pub thryve_base: Url,
     /// The configured redirect; without one, same-tab flows come back to the current page.
     pub redirect_uri: Option<Url>,
+    /// The list to show, in order.
     pub sources: Vec<Source>,
+    /// How a connect is opened.
     pub open: OpenMode,
+    /// How a disconnect is carried out.
     pub disconnect: DisconnectMode,
     /// A code from [`i18n::available`].
     pub locale: &'static str,
+    /// How long a session token is used before a new one is fetched.
     pub token_max_age_ms: u64,
+    /// The deadline of every request.
     pub request_timeout_ms: u32,
     /// 1 to 6.
     pub heading_level: u8,

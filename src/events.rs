@@ -3,188 +3,254 @@
 //! the README lists them.
 
 use crate::catalogue::SourceId;
-use crate::urls::Action;
-use serde_json::{json, Value};
+use serde::Serialize;
+use thryve_connect_protocol::thryve::Action;
 
-/// Every event name starts with this.
-pub const PREFIX: &str = "thryve-connect:";
-
-/// How an action leaves (or does not leave) the page.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Mode {
-    SameTab,
-    NewTab,
-    Background,
+/// The DOM event names. Every one starts with `thryve-connect:`.
+pub mod names {
+    /// Every event name starts with this.
+    pub const PREFIX: &str = "thryve-connect:";
+    /// [`super::ScreenEvent::SessionReady`].
+    pub const SESSION_READY: &str = "thryve-connect:session-ready";
+    /// [`super::ScreenEvent::Started`] for a connect.
+    pub const CONNECT: &str = "thryve-connect:connect";
+    /// [`super::ScreenEvent::Started`] for a disconnect.
+    pub const DISCONNECT: &str = "thryve-connect:disconnect";
+    /// [`super::ScreenEvent::Result`].
+    pub const RESULT: &str = "thryve-connect:result";
+    /// [`super::ScreenEvent::Error`].
+    pub const ERROR: &str = "thryve-connect:error";
 }
 
-impl Mode {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Mode::SameTab => "same-tab",
-            Mode::NewTab => "new-tab",
-            Mode::Background => "background",
-        }
-    }
+/// How an action leaves (or does not leave) the page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum Mode {
+    /// This window goes to Thryve and comes back with the result.
+    SameTab,
+    /// Thryve opens in a new tab; the user closes it.
+    NewTab,
+    /// A disconnect sent in the background; the user stays.
+    Background,
 }
 
 /// One event for the host.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum ScreenEvent {
     /// A connection session token arrived (on load, on retry, and on every refresh).
-    SessionReady { locale: &'static str },
-    /// The user started a connect.
-    ConnectStarted {
-        source: SourceId,
-        source_name: String,
-        mode: Mode,
-        attempt: Option<String>,
-    },
-    /// The user confirmed a disconnect.
-    DisconnectStarted {
-        source: SourceId,
-        source_name: String,
-        mode: Mode,
-        attempt: Option<String>,
-    },
+    SessionReady(SessionReady),
+    /// The user started a connect, or confirmed a disconnect.
+    Started(Started),
     /// A connect or disconnect finished: from Thryve's answer on return, or from a background
     /// disconnect.
-    Result {
-        source: SourceId,
-        source_name: String,
-        action: Action,
-        success: bool,
-        /// The source's state after the attempt.
-        connected: bool,
-        attempt: Option<String>,
-    },
+    Result(Finished),
     /// Something failed that the user sees as an error.
-    Error {
-        /// `session`, `status`, `disconnect` or `popup-blocked`.
-        context: &'static str,
-        /// A short machine-readable cause (`network`, `timeout`, `http-status`, ...).
-        kind: &'static str,
-        message: String,
-        source: Option<SourceId>,
-    },
+    Error(Failure),
+}
+
+/// The `detail` of `thryve-connect:session-ready`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct SessionReady {
+    /// The screen's language.
+    pub locale: &'static str,
+}
+
+/// The `detail` of `thryve-connect:connect` and `thryve-connect:disconnect`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct Started {
+    /// Connect or disconnect: names the DOM event, so it is not repeated in `detail`.
+    #[serde(skip)]
+    pub action: Action,
+    /// The data source.
+    pub source: SourceId,
+    /// Its name as shown.
+    pub source_name: String,
+    /// How it is opened.
+    pub mode: Mode,
+    /// Same-tab mode: the attempt's ID, repeated in the matching result.
+    pub attempt: Option<String>,
+}
+
+/// The `detail` of `thryve-connect:result`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct Finished {
+    /// The data source.
+    pub source: SourceId,
+    /// Its name as shown.
+    pub source_name: String,
+    /// What was attempted.
+    pub action: Action,
+    /// Whether it worked.
+    pub outcome: Verdict,
+    /// The source's state after the attempt.
+    pub connected: bool,
+    /// The attempt's ID (same-tab mode).
+    pub attempt: Option<String>,
+}
+
+/// Whether an attempt worked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    /// It did what the user asked.
+    Success,
+    /// It did not (refused, cancelled, or no answer).
+    Failure,
+}
+
+impl Verdict {
+    /// `Success` when `success`.
+    pub fn from_success(success: bool) -> Verdict {
+        if success {
+            Verdict::Success
+        } else {
+            Verdict::Failure
+        }
+    }
+}
+
+/// The `detail` of `thryve-connect:error`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct Failure {
+    /// What was going on.
+    pub context: ErrorContext,
+    /// A short machine-readable cause.
+    pub kind: ErrorKind,
+    /// A developer-facing description (English).
+    pub message: String,
+    /// The data source concerned, if any.
+    pub source: Option<SourceId>,
+}
+
+/// What was going on when an error happened.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum ErrorContext {
+    /// Getting a connection session from the token endpoint.
+    Session,
+    /// Reading the status endpoint.
+    Status,
+    /// A background disconnect.
+    Disconnect,
+    /// Opening a new tab.
+    PopupBlocked,
+}
+
+/// A short machine-readable cause of an error.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// No answer (offline, DNS, CORS, refused).
+    Network,
+    /// No answer in time.
+    Timeout,
+    /// An answer with a non-2xx status.
+    HttpStatus,
+    /// The token endpoint's answer holds no usable token.
+    BadTokenResponse,
+    /// The status endpoint's answer is not `{"connected":[...]}`.
+    BadStatusResponse,
+    /// The browser refused to open a tab.
+    PopupBlocked,
 }
 
 impl ScreenEvent {
     /// The DOM event name.
     pub fn name(&self) -> &'static str {
         match self {
-            ScreenEvent::SessionReady { .. } => "thryve-connect:session-ready",
-            ScreenEvent::ConnectStarted { .. } => "thryve-connect:connect",
-            ScreenEvent::DisconnectStarted { .. } => "thryve-connect:disconnect",
-            ScreenEvent::Result { .. } => "thryve-connect:result",
-            ScreenEvent::Error { .. } => "thryve-connect:error",
+            ScreenEvent::SessionReady(_) => names::SESSION_READY,
+            ScreenEvent::Started(Started {
+                action: Action::Connect,
+                ..
+            }) => names::CONNECT,
+            ScreenEvent::Started(_) => names::DISCONNECT,
+            ScreenEvent::Result(_) => names::RESULT,
+            ScreenEvent::Error(_) => names::ERROR,
         }
     }
 
-    /// The `detail` object, with camelCase field names.
-    pub fn detail(&self) -> Value {
-        match self {
-            ScreenEvent::SessionReady { locale } => json!({ "locale": locale }),
-            ScreenEvent::ConnectStarted {
-                source,
-                source_name,
-                mode,
-                attempt,
-            }
-            | ScreenEvent::DisconnectStarted {
-                source,
-                source_name,
-                mode,
-                attempt,
-            } => json!({
-                "source": source,
-                "sourceName": source_name,
-                "mode": mode.as_str(),
-                "attempt": attempt,
-            }),
-            ScreenEvent::Result {
-                source,
-                source_name,
-                action,
-                success,
-                connected,
-                attempt,
-            } => json!({
-                "source": source,
-                "sourceName": source_name,
-                "action": action.as_str(),
-                "outcome": if *success { "success" } else { "failure" },
-                "connected": connected,
-                "attempt": attempt,
-            }),
-            ScreenEvent::Error {
-                context,
-                kind,
-                message,
-                source,
-            } => json!({
-                "context": context,
-                "kind": kind,
-                "message": message,
-                "source": source,
-            }),
-        }
+    /// The `detail` object as JSON, with camelCase field names.
+    pub fn detail_json(&self) -> String {
+        let json = match self {
+            ScreenEvent::SessionReady(detail) => serde_json::to_string(detail),
+            ScreenEvent::Started(detail) => serde_json::to_string(detail),
+            ScreenEvent::Result(detail) => serde_json::to_string(detail),
+            ScreenEvent::Error(detail) => serde_json::to_string(detail),
+        };
+        // Plain structs of strings, numbers and enums always serialise.
+        json.unwrap_or_default()
     }
 }
 
-// Host tests (`cargo test`); the browser tests are in tests/web.rs.
+// Host tests (`cargo test`); the browser tests are in tests/web/.
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
+    use serde_json::{json, Value};
+
+    fn detail(event: &ScreenEvent) -> Value {
+        serde_json::from_str(&event.detail_json()).unwrap()
+    }
+
+    fn started(action: Action, mode: Mode) -> ScreenEvent {
+        ScreenEvent::Started(Started {
+            action,
+            source: 11,
+            source_name: "Strava".into(),
+            mode,
+            attempt: None,
+        })
+    }
 
     #[test]
-    fn names_share_the_prefix() {
+    fn names_share_the_prefix_and_differ() {
         let events = [
-            ScreenEvent::SessionReady { locale: "en" },
-            ScreenEvent::ConnectStarted {
-                source: 1,
-                source_name: "Fitbit".into(),
-                mode: Mode::SameTab,
-                attempt: None,
-            },
-            ScreenEvent::DisconnectStarted {
-                source: 1,
-                source_name: "Fitbit".into(),
-                mode: Mode::Background,
-                attempt: None,
-            },
-            ScreenEvent::Result {
+            ScreenEvent::SessionReady(SessionReady { locale: "en" }),
+            started(Action::Connect, Mode::SameTab),
+            started(Action::Disconnect, Mode::Background),
+            ScreenEvent::Result(Finished {
                 source: 1,
                 source_name: "Fitbit".into(),
                 action: Action::Connect,
-                success: true,
+                outcome: Verdict::Success,
                 connected: true,
                 attempt: None,
-            },
-            ScreenEvent::Error {
-                context: "session",
-                kind: "timeout",
+            }),
+            ScreenEvent::Error(Failure {
+                context: ErrorContext::Session,
+                kind: ErrorKind::Timeout,
                 message: "m".into(),
                 source: None,
-            },
+            }),
         ];
         let mut names: Vec<_> = events.iter().map(ScreenEvent::name).collect();
-        assert!(names.iter().all(|n| n.starts_with(PREFIX)));
+        assert!(names.iter().all(|n| n.starts_with(names::PREFIX)));
         names.dedup();
         assert_eq!(names.len(), events.len());
     }
 
     #[test]
     fn result_detail() {
-        let event = ScreenEvent::Result {
+        let event = ScreenEvent::Result(Finished {
             source: 8,
             source_name: "Withings".into(),
             action: Action::Disconnect,
-            success: false,
+            outcome: Verdict::from_success(false),
             connected: true,
             attempt: Some("ab".into()),
-        };
+        });
         assert_eq!(
-            event.detail(),
+            detail(&event),
             json!({"source": 8, "sourceName": "Withings", "action": "disconnect",
                    "outcome": "failure", "connected": true, "attempt": "ab"})
         );
@@ -192,15 +258,33 @@ mod tests {
 
     #[test]
     fn start_detail() {
-        let event = ScreenEvent::ConnectStarted {
-            source: 11,
-            source_name: "Strava".into(),
-            mode: Mode::NewTab,
-            attempt: None,
-        };
+        let event = started(Action::Connect, Mode::NewTab);
+        assert_eq!(event.name(), names::CONNECT);
         assert_eq!(
-            event.detail(),
+            detail(&event),
             json!({"source": 11, "sourceName": "Strava", "mode": "new-tab", "attempt": null})
+        );
+        assert_eq!(
+            started(Action::Disconnect, Mode::SameTab).name(),
+            names::DISCONNECT
+        );
+    }
+
+    #[test]
+    fn error_detail() {
+        let event = ScreenEvent::Error(Failure {
+            context: ErrorContext::PopupBlocked,
+            kind: ErrorKind::BadTokenResponse,
+            message: "m".into(),
+            source: Some(2),
+        });
+        assert_eq!(
+            detail(&event),
+            json!({"context": "popup-blocked", "kind": "bad-token-response", "message": "m", "source": 2})
+        );
+        assert_eq!(
+            detail(&ScreenEvent::SessionReady(SessionReady { locale: "de" })),
+            json!({"locale": "de"})
         );
     }
 }

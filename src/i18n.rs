@@ -1,6 +1,6 @@
 //! Every user-facing string, by language.
 //!
-//! A language is one file, `locales/{code}.txt` (found by `build.rs`; nothing else to register):
+//! A language is one file, `locales/{code}.txt` (found by the protocol crate's `build.rs`; nothing else to register):
 //!
 //! ```text
 //! # comments start with '#'
@@ -16,7 +16,7 @@
 
 use std::sync::Arc;
 
-include!(concat!(env!("OUT_DIR"), "/locales.rs"));
+use thryve_connect_protocol::LOCALE_FILES;
 
 /// The language used when nothing else matches, and the reference every other is checked against.
 pub const DEFAULT_LOCALE: &str = "en";
@@ -31,6 +31,7 @@ macro_rules! messages {
 
         impl Msg {
             /// Every message, for completeness checks.
+            #[cfg(all(test, not(target_arch = "wasm32")))]
             pub const ALL: &'static [Msg] = &[$(Msg::$variant,)*];
 
             /// The key in the locale files.
@@ -228,6 +229,7 @@ impl Messages {
     }
 
     /// The language's own name ("Deutsch").
+    #[cfg(all(test, not(target_arch = "wasm32")))]
     pub fn language_name(&self) -> &'static str {
         self.0.table.name
     }

@@ -1,31 +1,41 @@
 //! thryve-connect: a custom Thryve data source connection screen, as a Leptos (CSR) library and
 //! a standalone app.
 //!
-//! - Pure rules, tested on the host: [`catalogue`], [`config`], [`token`], [`urls`], [`outcome`],
-//!   [`status`], [`events`], [`i18n`].
-//! - The browser: [`api`] (network), [`browser`] (every other effect), [`screen`] (state and
-//!   actions), [`components`] (views).
-//! - Entry points: [`mount`] for a page element configured by data attributes, or the
-//!   components with a [`Config`] in another Leptos app.
+//! - Mount the whole screen into a page element configured by data attributes with [`mount`]
+//!   (or [`mount_by_id`] from JavaScript).
+//! - In another Leptos app, validate [`Settings`] into a [`Config`] ([`config_for_page`]) and
+//!   render [`ConnectScreen`], or [`ConnectionProvider`] with the pieces in your own layout.
+//! - The screen reports what happens as [`ScreenEvent`]s (DOM events and an `on_event`
+//!   callback); [`events`] documents each `detail`.
+//!
+//! Inside, pure rules (catalogue, config, outcome, status, languages) are tested on the host;
+//! `api` holds the network, `browser` every other effect on the page, `screen` the state, and
+//! `components` the views. The facts shared with the reference server are in the
+//! [`protocol`] crate.
 
-pub mod api;
-pub mod browser;
-pub mod catalogue;
-pub mod components;
-pub mod config;
+#![warn(missing_docs)]
+
+mod api;
+mod browser;
+mod catalogue;
+mod components;
+mod config;
 pub mod events;
-pub mod i18n;
-pub mod outcome;
-pub mod screen;
-pub mod status;
-pub mod token;
-pub mod urls;
+mod i18n;
+mod outcome;
+mod screen;
+mod status;
+mod token;
 
+pub use thryve_connect_protocol as protocol;
+
+pub use api::ApiError;
+pub use catalogue::{Kind, Selection, SelectionError, Source, SourceId};
 pub use components::{
     ConfigErrors, ConnectScreen, ConnectionProvider, ResultMessage, SessionAlert, SourceList,
     SourceMark, SourceRow,
 };
-pub use config::{Config, ConfigError, Settings};
+pub use config::{Config, ConfigError, DisconnectMode, Extras, OpenMode, Settings};
 pub use events::ScreenEvent;
 
 use leptos::prelude::*;
@@ -49,7 +59,12 @@ pub fn settings_of(element: &web_sys::Element) -> Settings {
 
 /// Validates an element's settings for the current page.
 pub fn config_of(element: &web_sys::Element) -> Result<Config, Vec<ConfigError>> {
-    let settings = settings_of(element);
+    config_for_page(&settings_of(element))
+}
+
+/// Validates settings for the current page: relative endpoints resolve against its address,
+/// and the language follows `locale`, else the page's `<html lang>`, else the browser's.
+pub fn config_for_page(settings: &Settings) -> Result<Config, Vec<ConfigError>> {
     let languages = browser::preferred_languages();
     let page = browser::current_url().ok_or_else(|| {
         vec![ConfigError {
@@ -57,7 +72,7 @@ pub fn config_of(element: &web_sys::Element) -> Result<Config, Vec<ConfigError>>
             problem: "the page's address cannot be read".into(),
         }]
     })?;
-    Config::from_settings(&settings, &page, &languages)
+    Config::from_settings(settings, &page, &languages)
 }
 
 /// A mounted screen. Dropping it unmounts the screen; [`Mounted::forget`] keeps it for the
@@ -89,10 +104,7 @@ pub fn mount(element: web_sys::HtmlElement) -> Mounted {
     let locale = element.get_attribute("data-locale");
     Mounted(leptos::mount::mount_to(element, move || match config {
         Ok(config) => view! { <ConnectScreen config events_target=target /> }.into_any(),
-        Err(errors) => {
-            let code = config::choose_locale(locale.as_deref(), &browser::preferred_languages());
-            view! { <ConfigErrors errors messages=i18n::Messages::new(code) /> }.into_any()
-        }
+        Err(errors) => view! { <ConfigErrors errors locale /> }.into_any(),
     }))
 }
 
@@ -109,4 +121,12 @@ pub fn mount_by_id(id: &str) -> bool {
             false
         }
     }
+}
+
+/// Hooks for this crate's own browser tests. Not part of the public API: it may change in any
+/// release.
+#[doc(hidden)]
+pub mod testing {
+    pub use crate::browser::{intercept_navigation, stop_intercepting, Navigation};
+    pub use crate::screen::{ATTEMPT_KEY, STATES_KEY};
 }

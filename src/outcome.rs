@@ -6,13 +6,9 @@
 //! can never produce a success message.
 
 use crate::catalogue::SourceId;
-use crate::urls::Action;
 use serde::{Deserialize, Serialize};
+use thryve_connect_protocol::thryve::{Action, CONNECTED_PARAM, SOURCE_PARAM};
 use url::Url;
-
-/// The query parameters Thryve adds to the `redirect_uri`.
-pub const CONNECTED_PARAM: &str = "connected";
-pub const SOURCE_PARAM: &str = "dataSource";
 
 /// How long a recorded attempt may wait for its result. A vendor login with two-factor
 /// authentication takes minutes, not hours.

@@ -8,6 +8,7 @@
 use crate::catalogue::SourceId;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
+use thryve_connect_protocol::endpoint::StatusAnswer;
 
 /// A source's connection as far as this page knows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -54,12 +55,7 @@ pub struct Offers {
 
 /// Reads the status endpoint's answer: `{"connected":[1,11]}`.
 pub fn parse_status(body: &str) -> Option<BTreeSet<SourceId>> {
-    let json: Value = serde_json::from_str(body).ok()?;
-    let mut connected = BTreeSet::new();
-    for id in json.get("connected")?.as_array()? {
-        connected.insert(SourceId::try_from(id.as_u64()?).ok()?);
-    }
-    Some(connected)
+    StatusAnswer::parse(body).map(|answer| answer.connected)
 }
 
 /// The states this browser has seen, by source: what localStorage keeps between visits.
@@ -107,7 +103,7 @@ impl Remembered {
     }
 }
 
-// Host tests (`cargo test`); the browser tests are in tests/web.rs.
+// Host tests (`cargo test`); the browser tests are in tests/web/.
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;

@@ -6,7 +6,7 @@
 // that answer if the request matches what it would send itself (same endpoint, same body);
 // otherwise it asks again. The rules stay in Rust (src/config.rs); this is only a head start.
 
-// Keep in sync with locales/*.txt (a host test checks it).
+// Keep in sync with protocol/locales/*.txt (a host test checks it).
 const LOCALES = ["de", "en", "es", "fr"];
 
 function languageGuess(mount) {

@@ -2,9 +2,8 @@
 //! settings as a typed `Config`, and events through a callback.
 
 use leptos::prelude::*;
-use thryve_connect::i18n::Messages;
 use thryve_connect::{
-    browser, Config, ConfigErrors, ConnectionProvider, ResultMessage, ScreenEvent, SessionAlert,
+    config_for_page, ConfigErrors, ConnectionProvider, ResultMessage, ScreenEvent, SessionAlert,
     Settings, SourceList,
 };
 
@@ -23,12 +22,7 @@ pub fn App() -> impl IntoView {
     let on_event = Callback::new(move |event: ScreenEvent| {
         set_events.update(|seen| seen.push(event.name()));
     });
-    let config = browser::current_url()
-        .ok_or_else(Vec::new)
-        .and_then(|page| {
-            Config::from_settings(&settings(), &page, &browser::preferred_languages())
-        });
-    let screen = match config {
+    let screen = match config_for_page(&settings()) {
         Ok(config) => view! {
             <ConnectionProvider config on_event>
                 <div class="acme-banner">
@@ -42,7 +36,7 @@ pub fn App() -> impl IntoView {
             </ConnectionProvider>
         }
         .into_any(),
-        Err(errors) => view! { <ConfigErrors errors messages=Messages::new("en") /> }.into_any(),
+        Err(errors) => view! { <ConfigErrors errors locale="en" /> }.into_any(),
     };
     view! {
         <div class="acme">

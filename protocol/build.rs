@@ -1,7 +1,8 @@
 //! Finds the message tables in `locales/` so that adding a language is adding one file.
 //!
-//! Writes `$OUT_DIR/locales.rs`: a sorted list of `(code, text)` pairs, each text included from
-//! `locales/{code}.txt`. The format and the completeness rules are in `src/i18n.rs`.
+//! Writes `$OUT_DIR/locales.rs` with two sorted lists: `LOCALES` (the codes) and `LOCALE_FILES`
+//! (`(code, text)` pairs, each text included from `locales/{code}.txt`). The format and the
+//! completeness rules are in the frontend's `i18n` module.
 
 use std::{env, fs, path::PathBuf};
 
@@ -25,7 +26,11 @@ fn main() {
         );
         println!("cargo:rerun-if-changed={}", path.display());
     }
-    let entries: String = locales
+    let codes: String = locales
+        .iter()
+        .map(|(code, _)| format!("{code:?}, "))
+        .collect();
+    let files: String = locales
         .iter()
         .map(|(code, path)| {
             format!(
@@ -37,7 +42,12 @@ fn main() {
     let out = PathBuf::from(env::var("OUT_DIR").expect("set by cargo")).join("locales.rs");
     fs::write(
         out,
-        format!("/// Every `locales/*.txt`, by code, sorted.\npub(crate) const LOCALE_FILES: &[(&str, &str)] = &[\n{entries}];\n"),
+        format!(
+            "/// The screen's languages: one code per `locales/*.txt`, sorted.\n\
+             pub const LOCALES: &[&str] = &[{codes}];\n\
+             /// Every `locales/*.txt` as `(code, text)`, sorted by code.\n\
+             pub const LOCALE_FILES: &[(&str, &str)] = &[\n{files}];\n"
+        ),
     )
     .expect("OUT_DIR is writable");
 }

@@ -1,0 +1,21 @@
+//! The facts thryve-connect's two halves share: the screen in the browser and the token
+//! endpoint on the server. No Leptos, no axum, no I/O: plain data and pure functions, tested on
+//! the host.
+//!
+//! - [`catalogue`]: Thryve's data sources, which a browser may connect, which are retired.
+//! - [`thryve`]: Thryve's direct connect/revoke URLs and their parameter names, and reading
+//!   the connection session token out of Thryve's widget answer.
+//! - [`endpoint`]: the token and status endpoints the screen calls: paths, the trusted user
+//!   header's default name, and the JSON each side sends.
+//! - [`LOCALES`] and [`LOCALE_FILES`]: the screen's languages, one `locales/*.txt` each.
+
+#![warn(missing_docs)]
+
+pub mod catalogue;
+pub mod endpoint;
+pub mod thryve;
+
+include!(concat!(env!("OUT_DIR"), "/locales.rs"));
+
+pub use catalogue::{DataSource, Kind, SourceId};
+pub use thryve::Action;

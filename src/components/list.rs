@@ -1,0 +1,113 @@
+//! The list of sources and its rows.
+
+use super::classes;
+use super::row_actions::RowActions;
+use crate::catalogue::Source;
+use crate::i18n::Msg;
+use crate::screen::{RowState, Screen};
+use crate::status::Knowledge;
+use leptos::prelude::*;
+
+/// The list of data sources with their state and actions.
+#[component]
+pub fn SourceList(#[prop(optional, into)] class: MaybeProp<String>) -> impl IntoView {
+    let screen = Screen::expect();
+    let t = screen.messages();
+    let sources = screen.config().sources.clone();
+    let summary = {
+        let t = t.clone();
+        move || {
+            let count = screen.connected_count();
+            (count > 0).then(|| t.count(Msg::SummaryOne, Msg::SummaryOther, count, &[]))
+        }
+    };
+    view! {
+        <div class=classes("tc-sources", class)>
+            <p class="tc-sources__summary">{summary}</p>
+            {move || {
+                screen
+                    .status_failed()
+                    .then(|| {
+                        view! { <p class="tc-sources__note">{t.get(Msg::StatusError)}</p> }
+                    })
+            }}
+            <ul class="tc-list" aria-label=screen.messages().get(Msg::ListLabel)>
+                {sources
+                    .into_iter()
+                    .map(|source| view! { <SourceRow source /> })
+                    .collect_view()}
+            </ul>
+        </div>
+    }
+}
+
+/// One source: its mark, name and state, and the actions it offers.
+#[component]
+pub fn SourceRow(
+    source: Source,
+    #[prop(optional, into)] class: MaybeProp<String>,
+) -> impl IntoView {
+    let screen = Screen::expect();
+    let t = screen.messages();
+    let id = source.id;
+    let web = source.is_web();
+    // One memo per row: its closures (and its buttons') re-run only when this row's state changes.
+    let state = Memo::new(move |_| screen.row_state(id, web));
+    let state_text = {
+        let t = t.clone();
+        let name = source.name.clone();
+        move || match state.get() {
+            // A confirming row keeps telling what it knew.
+            RowState::Known(knowledge) | RowState::Confirming(knowledge) => t
+                .get(match knowledge {
+                    Knowledge::Connected => Msg::StateConnected,
+                    Knowledge::NotConnected => Msg::StateNotConnected,
+                    Knowledge::Unknown => Msg::StateUnknown,
+                })
+                .to_owned(),
+            RowState::Connecting => t.format(Msg::StateConnecting, &[("source", &name)]),
+            RowState::Disconnecting => t.get(Msg::StateDisconnecting).to_owned(),
+            RowState::Native => t.get(Msg::StateNative).to_owned(),
+        }
+    };
+    let actions = source
+        .is_web()
+        .then(|| view! { <RowActions source=source.clone() state /> });
+    view! {
+        <li
+            class=classes("tc-source", class)
+            data-state=move || state.get().as_str()
+            data-source-id=id.to_string()
+            data-testid=format!("source-{id}")
+        >
+            <SourceMark source=source.clone() />
+            <div class="tc-source__body">
+                <span class="tc-source__name">{source.name.clone()}</span>
+                {source
+                    .featured
+                    .then(|| {
+                        view! { <span class="tc-source__badge">{t.get(Msg::Featured)}</span> }
+                    })}
+                <span class="tc-source__state">{state_text}</span>
+            </div>
+            {actions}
+        </li>
+    }
+}
+
+/// A logo when one is configured, else a monogram. Decorative: the name is next to it.
+#[component]
+pub fn SourceMark(source: Source) -> impl IntoView {
+    match source.logo.clone() {
+        Some(logo) => view! {
+            <img class="tc-source__logo" src=logo alt="" width="40" height="40" loading="lazy" />
+        }
+        .into_any(),
+        None => view! {
+            <span class="tc-source__monogram" data-tint=(source.id % 6).to_string() aria-hidden="true">
+                {source.monogram()}
+            </span>
+        }
+        .into_any(),
+    }
+}

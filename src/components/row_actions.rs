@@ -1,0 +1,147 @@
+//! A row's buttons and its disconnect confirmation.
+
+use crate::browser;
+use crate::catalogue::Source;
+use crate::i18n::Msg;
+use crate::screen::{RowState, Screen, SessionView};
+use leptos::html;
+use leptos::prelude::*;
+
+/// Connect / Disconnect, and the disconnect confirmation.
+#[component]
+pub(super) fn RowActions(
+    source: Source,
+    /// The row's state (the row's own memo).
+    #[prop(into)]
+    state: Signal<RowState>,
+) -> impl IntoView {
+    let screen = Screen::expect();
+    let t = screen.messages();
+    let id = source.id;
+    let name = source.name.clone();
+    let row_state = move || state.get();
+    let loading_id = screen.id("loading");
+    let described_by =
+        move || (screen.session_view() == SessionView::Loading).then(|| loading_id.clone());
+    let busy = move || matches!(row_state(), RowState::Connecting | RowState::Disconnecting);
+    let offers = move || screen.knowledge(id).offers();
+    let disconnect_ref = NodeRef::<html::Button>::new();
+    let question_id = screen.id(&format!("confirm-{id}"));
+
+    let cancel = move || {
+        screen.cancel_disconnect();
+        browser::next_frame(move || {
+            if let Some(button) = disconnect_ref.get_untracked() {
+                let _ = button.focus();
+            }
+        });
+    };
+
+    let connect_label = t.format(Msg::ButtonConnectNamed, &[("source", &name)]);
+    let disconnect_label = t.format(Msg::ButtonDisconnectNamed, &[("source", &name)]);
+    let confirm_label = t.format(Msg::ConfirmYesNamed, &[("source", &name)]);
+    let question = t.format(Msg::ConfirmQuestion, &[("source", &name)]);
+    let (connect_text, disconnect_text, yes_text, cancel_text) = (
+        t.get(Msg::ButtonConnect),
+        t.get(Msg::ButtonDisconnect),
+        t.get(Msg::ConfirmYes),
+        t.get(Msg::ConfirmCancel),
+    );
+
+    view! {
+        <div class="tc-source__actions">
+            <Show
+                when=move || !matches!(row_state(), RowState::Confirming(_))
+                fallback=move || {
+                    // Focus moves into the confirmation each time it opens.
+                    let confirm_ref = NodeRef::<html::Button>::new();
+                    confirm_ref.on_load(|button| {
+                        let _ = button.focus();
+                    });
+                    view! {
+                        <div
+                            class="tc-confirm"
+                            role="group"
+                            aria-labelledby=question_id.clone()
+                            on:keydown=move |ev| {
+                                if ev.key() == "Escape" {
+                                    cancel();
+                                }
+                            }
+                        >
+                            <p class="tc-confirm__question" id=question_id.clone()>
+                                {question.clone()}
+                            </p>
+                            <div class="tc-confirm__actions">
+                                <button
+                                    type="button"
+                                    class="tc-button tc-button--danger"
+                                    aria-label=confirm_label.clone()
+                                    node_ref=confirm_ref
+                                    on:click=move |_| screen.disconnect(id)
+                                >
+                                    {yes_text}
+                                </button>
+                                <button
+                                    type="button"
+                                    class="tc-button tc-button--ghost"
+                                    on:click=move |_| cancel()
+                                >
+                                    {cancel_text}
+                                </button>
+                            </div>
+                        </div>
+                    }
+                }
+            >
+                {
+                    let described_by = described_by.clone();
+                    let connect_label = connect_label.clone();
+                    move || {
+                        offers()
+                            .connect
+                            .then(|| {
+                                view! {
+                                    <button
+                                        type="button"
+                                        class="tc-button tc-button--primary"
+                                        aria-label=connect_label.clone()
+                                        aria-describedby=described_by.clone()
+                                        aria-busy=move || busy().then_some("true")
+                                        disabled=move || !screen.can_act()
+                                        on:click=move |_| screen.connect(id)
+                                    >
+                                        <span class="tc-button__spinner" aria-hidden="true"></span>
+                                        {connect_text}
+                                    </button>
+                                }
+                            })
+                    }
+                }
+                {
+                    let described_by = described_by.clone();
+                    let disconnect_label = disconnect_label.clone();
+                    move || {
+                        offers()
+                            .disconnect
+                            .then(|| {
+                                view! {
+                                    <button
+                                        type="button"
+                                        class="tc-button tc-button--secondary"
+                                        aria-label=disconnect_label.clone()
+                                        aria-describedby=described_by.clone()
+                                        disabled=move || !screen.can_act()
+                                        node_ref=disconnect_ref
+                                        on:click=move |_| screen.ask_disconnect(id)
+                                    >
+                                        {disconnect_text}
+                                    </button>
+                                }
+                            })
+                    }
+                }
+            </Show>
+        </div>
+    }
+}

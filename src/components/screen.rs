@@ -1,0 +1,78 @@
+//! The whole screen, and the provider for custom layouts.
+
+use super::{classes, ResultMessage, SessionAlert, SourceList};
+use crate::config::Config;
+use crate::events::ScreenEvent;
+use crate::i18n::Msg;
+use crate::screen::{Screen, SessionView};
+use leptos::html;
+use leptos::prelude::*;
+
+/// The whole connection screen: heading, result message, session state and the source list.
+#[component]
+pub fn ConnectScreen(
+    /// The validated settings.
+    config: Config,
+    /// Extra classes for the root element.
+    #[prop(optional, into)]
+    class: MaybeProp<String>,
+    /// Called with every event the screen reports.
+    #[prop(optional, into)]
+    on_event: Option<Callback<ScreenEvent>>,
+    /// Where DOM events are dispatched (bubbling); the screen's root element when not given.
+    #[prop(optional)]
+    events_target: Option<web_sys::EventTarget>,
+) -> impl IntoView {
+    let screen = Screen::new(config, events_target, on_event);
+    let t = screen.messages();
+    let root = NodeRef::<html::Section>::new();
+    root.on_load(move |section| screen.attach_events(section.into()));
+    let title_id = screen.id("title");
+    let labelled_by = title_id.clone();
+    view! {
+        <section
+            class=classes("tc-screen", class)
+            data-state=move || match screen.session_view() {
+                SessionView::Loading => "loading",
+                SessionView::Ready => "ready",
+                SessionView::Failed(_) => "error",
+            }
+            aria-labelledby=labelled_by
+            lang=t.code()
+            node_ref=root
+        >
+            <header class="tc-screen__header">
+                {heading(screen.config().heading_level, title_id, t.get(Msg::Title))}
+                <p class="tc-screen__intro">{t.get(Msg::Intro)}</p>
+            </header>
+            <ResultMessage />
+            <SessionAlert />
+            <SourceList />
+        </section>
+    }
+}
+
+/// The screen's title at the configured level (`data-heading-level`).
+fn heading(level: u8, id: String, text: &'static str) -> AnyView {
+    let class = "tc-screen__title";
+    match level {
+        1 => view! { <h1 class=class id=id>{text}</h1> }.into_any(),
+        3 => view! { <h3 class=class id=id>{text}</h3> }.into_any(),
+        4 => view! { <h4 class=class id=id>{text}</h4> }.into_any(),
+        5 => view! { <h5 class=class id=id>{text}</h5> }.into_any(),
+        6 => view! { <h6 class=class id=id>{text}</h6> }.into_any(),
+        _ => view! { <h2 class=class id=id>{text}</h2> }.into_any(),
+    }
+}
+
+/// Provides a [`Screen`] to the pieces inside it, for custom layouts.
+#[component]
+pub fn ConnectionProvider(
+    config: Config,
+    #[prop(optional, into)] on_event: Option<Callback<ScreenEvent>>,
+    #[prop(optional)] events_target: Option<web_sys::EventTarget>,
+    children: Children,
+) -> impl IntoView {
+    Screen::new(config, events_target, on_event);
+    children()
+}

@@ -1,0 +1,173 @@
+//! The connection session token: fetched on load, renewed a little before it turns old (and when
+//! the user comes back to the tab), and handed to a click by [`Screen::fresh_token`], which waits
+//! for a new one only when the one in hand is too old.
+
+use super::Screen;
+use crate::api::{self, ApiError};
+use crate::browser::{self, Timer};
+use crate::events::{ErrorContext, Failure, ScreenEvent, SessionReady};
+use crate::token::Session;
+use futures::future::{FutureExt, LocalBoxFuture, Shared};
+use leptos::prelude::*;
+
+type SessionResult = Result<Session, ApiError>;
+type InFlight = Shared<LocalBoxFuture<'static, SessionResult>>;
+
+/// The session's state, as the user sees it.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum SessionView {
+    Loading,
+    Ready,
+    Failed(ApiError),
+}
+
+/// The token's reactive state. `Copy`: handles only.
+#[derive(Clone, Copy)]
+pub(super) struct SessionState {
+    /// The last answer; kept while a renewal is on its way.
+    last: RwSignal<Option<SessionResult>>,
+    /// The request on its way, shared by everyone who waits for it.
+    in_flight: StoredValue<Option<InFlight>, LocalStorage>,
+    pending: RwSignal<bool>,
+    view: Memo<SessionView>,
+    refresh: StoredValue<Option<Timer>>,
+}
+
+impl SessionState {
+    pub(super) fn new() -> SessionState {
+        let last = RwSignal::new(None::<SessionResult>);
+        let pending = RwSignal::new(false);
+        let view = Memo::new(move |_| {
+            let pending = pending.get();
+            last.with(|value| match value {
+                Some(Ok(_)) => SessionView::Ready,
+                Some(Err(error)) if !pending => SessionView::Failed(error.clone()),
+                _ => SessionView::Loading,
+            })
+        });
+        SessionState {
+            last,
+            in_flight: StoredValue::new_local(None),
+            pending,
+            view,
+            refresh: StoredValue::new(None),
+        }
+    }
+}
+
+impl Screen {
+    pub fn session_view(&self) -> SessionView {
+        self.session.view.get()
+    }
+
+    /// "Try again" after the token endpoint failed.
+    pub fn retry_session(&self) {
+        self.renew_session();
+    }
+
+    /// The token in hand, when it is still fresh enough to use.
+    pub(super) fn token_if_fresh(&self) -> Option<String> {
+        let max_age = self.config.with_value(|c| c.token_max_age_ms);
+        let now = browser::now_ms();
+        self.session.last.with_untracked(|value| match value {
+            Some(Ok(session)) if session.is_fresh(now, max_age) => Some(session.token.clone()),
+            _ => None,
+        })
+    }
+
+    /// Whether a token arrived at some point (fresh or not).
+    pub(super) fn has_session(&self) -> bool {
+        self.session
+            .last
+            .with_untracked(|value| matches!(value, Some(Ok(_))))
+    }
+
+    /// A token fresh enough to use: the one in hand, or the next one from the token endpoint.
+    pub(super) async fn fresh_token(self) -> Result<String, ApiError> {
+        if let Some(token) = self.token_if_fresh() {
+            return Ok(token);
+        }
+        self.request_session().await.map(|session| session.token)
+    }
+
+    /// Asks for a new session unless one is already on its way.
+    pub(super) fn renew_session(&self) {
+        drop(self.request_session());
+    }
+
+    /// [`Screen::renew_session`], returning the request to wait for.
+    fn request_session(&self) -> InFlight {
+        if let Some(in_flight) = self.session.in_flight.get_value() {
+            return in_flight;
+        }
+        let config = self.config();
+        let screen = *self;
+        // The bookkeeping runs inside the shared request, so it is done once, before any waiter
+        // (a click) goes on with the token.
+        let request = async move {
+            let result = api::fetch_session(
+                &config.token_endpoint,
+                config.locale,
+                config.request_timeout_ms,
+            )
+            .await;
+            if screen.alive() {
+                screen.session.in_flight.set_value(None);
+                screen.on_session(result.clone());
+            }
+            result
+        }
+        .boxed_local()
+        .shared();
+        self.session.in_flight.set_value(Some(request.clone()));
+        self.session.pending.set(true);
+        leptos::task::spawn_local(request.clone().map(|_| ()));
+        request
+    }
+
+    /// A new answer: shown, told to the host, and (when it is a token) renewed before it turns old.
+    fn on_session(&self, result: SessionResult) {
+        self.session.last.set(Some(result.clone()));
+        self.session.pending.set(false);
+        match result {
+            Ok(session) => {
+                self.emit(ScreenEvent::SessionReady(SessionReady {
+                    locale: self.config.with_value(|c| c.locale),
+                }));
+                self.schedule_refresh(&session);
+            }
+            Err(error) => self.emit(ScreenEvent::Error(Failure {
+                context: ErrorContext::Session,
+                kind: error.kind(),
+                message: error.to_string(),
+                source: None,
+            })),
+        }
+    }
+
+    /// Renews the session a little before it turns old (at nine tenths of its allowed age).
+    fn schedule_refresh(&self, session: &Session) {
+        let max_age = self.config.with_value(|c| c.token_max_age_ms);
+        let wait = session.ms_until_stale(browser::now_ms(), max_age - max_age / 10);
+        self.cancel_refresh();
+        let screen = *self;
+        let timer = Timer::after(wait, move || {
+            // A hidden tab refreshes when it becomes visible again instead.
+            if screen.alive() && browser::is_visible() {
+                screen.renew_session();
+            }
+        });
+        self.session.refresh.set_value(timer);
+    }
+
+    pub(super) fn cancel_refresh(&self) {
+        if let Some(timer) = self
+            .session
+            .refresh
+            .try_update_value(Option::take)
+            .flatten()
+        {
+            timer.cancel();
+        }
+    }
+}
