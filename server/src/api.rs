@@ -1,41 +1,114 @@
-//! The endpoints the screen calls: `POST /api/connection-session` and
-//! `GET /api/connection-status`, answered by Thryve (live) or the sandbox.
+//! The endpoints the screen calls: `POST` [`SESSION_PATH`] and `GET` [`STATUS_PATH`],
+//! answered by Thryve (live) or the sandbox.
 
 use crate::sandbox::{Sandbox, SessionFault};
-use crate::settings::LOCALES;
+use crate::sandbox_pages;
+use crate::settings::{Mode, Settings};
 use crate::thryve::{Thryve, UpstreamError};
 use axum::body::Bytes;
-use axum::extract::{Request, State};
-use axum::http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
+use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
-use axum::Json;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
 use serde_json::{json, Value};
+use std::fmt;
 use std::sync::Arc;
+use thryve_connect_protocol::endpoint::{
+    SessionRequest, StatusAnswer, DEFAULT_USER_HEADER, SESSION_PATH, STATUS_PATH,
+};
+use thryve_connect_protocol::{thryve, LOCALES};
+use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
 use url::Url;
 
 /// The largest request body the API accepts (`{"locale":"de"}` is 15 bytes).
-pub const MAX_BODY: usize = 1024;
+const MAX_BODY: usize = 1024;
 /// The cookie that names a sandbox user when no user header is sent.
-pub const SANDBOX_COOKIE: &str = "tc_sandbox_user";
-/// The user header the sandbox honours (like live mode's default).
-const SANDBOX_USER_HEADER: &str = "x-user-id";
+const SANDBOX_COOKIE: &str = "tc_sandbox_user";
 
 /// Who answers the API.
 pub enum Backend {
+    /// Thryve, for the user named by the trusted header.
     Live {
+        /// The client, with the app's credentials.
         thryve: Box<Thryve>,
+        /// The header the host's authentication sets.
         user_header: HeaderName,
     },
+    /// The sandbox, for the user named by the default user header or the sandbox cookie.
     Sandbox(Arc<Sandbox>),
+}
+
+impl Backend {
+    /// The backend `settings` ask for (a new, empty sandbox in sandbox mode).
+    pub fn new(settings: &Settings) -> Backend {
+        match &settings.mode {
+            Mode::Live(live) => Backend::Live {
+                thryve: Box::new(Thryve::new(live, settings.upstream_timeout)),
+                user_header: live.user_header.clone(),
+            },
+            Mode::Sandbox { token_ttl, .. } => Backend::Sandbox(Arc::new(Sandbox::new(*token_ttl))),
+        }
+    }
+
+    /// The sandbox, to share with its pages.
+    pub fn sandbox(&self) -> Option<Arc<Sandbox>> {
+        match self {
+            Backend::Sandbox(sandbox) => Some(Arc::clone(sandbox)),
+            Backend::Live { .. } => None,
+        }
+    }
+}
+
+/// The token and status endpoints on `backend`, with the body limit, `Cache-Control: no-store`
+/// and, when `settings` allow other origins, CORS for them.
+pub fn router(backend: Backend, settings: &Settings) -> Router {
+    let api = Router::new()
+        .route(SESSION_PATH, post(connection_session))
+        .route(STATUS_PATH, get(connection_status))
+        .layer(DefaultBodyLimit::max(MAX_BODY))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ))
+        .with_state(Arc::new(backend));
+    if settings.allowed_origins.is_empty() {
+        return api;
+    }
+    api.layer(
+        CorsLayer::new()
+            .allow_origin(AllowOrigin::list(settings.allowed_origins.iter().cloned()))
+            .allow_methods([Method::GET, Method::POST])
+            .allow_headers([header::CONTENT_TYPE, header::ACCEPT])
+            .allow_credentials(true),
+    )
 }
 
 /// A refused request: a 4xx with a short explanation, JSON for the API, HTML for sandbox pages.
 #[derive(Debug)]
 pub enum Reject {
+    /// `{"error": code, "message": …}` and more.
     Json(StatusCode, Value),
+    /// A sandbox page.
     Html(StatusCode, String),
 }
+
+impl fmt::Display for Reject {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Reject::Json(status, body) => match body.get("message").and_then(Value::as_str) {
+                Some(message) => write!(f, "{status}: {message}"),
+                None => write!(f, "{status}"),
+            },
+            Reject::Html(status, _) => write!(f, "{status}"),
+        }
+    }
+}
+
+impl std::error::Error for Reject {}
 
 impl IntoResponse for Reject {
     fn into_response(self) -> Response {
@@ -87,7 +160,7 @@ fn identify(backend: &Backend, headers: &HeaderMap) -> Result<String, Reject> {
     let (name, fallback) = match backend {
         Backend::Live { user_header, .. } => (user_header.clone(), None),
         Backend::Sandbox(_) => (
-            HeaderName::from_static(SANDBOX_USER_HEADER),
+            HeaderName::from_static(DEFAULT_USER_HEADER),
             cookie(headers, SANDBOX_COOKIE),
         ),
     };
@@ -128,7 +201,7 @@ pub async fn sandbox_user(mut request: Request, next: Next) -> Response {
     response
 }
 
-/// Reads the optional `{"locale": ".."}` body. Refuses other content types, malformed JSON and
+/// Reads the optional [`SessionRequest`] body. Refuses other content types, malformed JSON and
 /// unsupported locales.
 fn requested_locale(headers: &HeaderMap, body: &Bytes) -> Result<Option<String>, Reject> {
     if body.iter().all(u8::is_ascii_whitespace) {
@@ -146,6 +219,8 @@ fn requested_locale(headers: &HeaderMap, body: &Bytes) -> Result<Option<String>,
             "send no body, or JSON with Content-Type: application/json",
         ));
     }
+    // Parsed in two steps so that each mistake keeps its own answer: not JSON or not an object
+    // is `bad_json`; an object whose locale is neither a string nor null is `bad_locale`.
     let json: Value = serde_json::from_slice(body)
         .map_err(|_| reject(StatusCode::BAD_REQUEST, "bad_json", "the body is not JSON"))?;
     if !json.is_object() {
@@ -155,17 +230,17 @@ fn requested_locale(headers: &HeaderMap, body: &Bytes) -> Result<Option<String>,
             "the body must be a JSON object",
         ));
     }
-    let locale = match json.get("locale") {
-        None | Some(Value::Null) => return Ok(None),
-        Some(Value::String(locale)) => locale.to_ascii_lowercase(),
-        Some(_) => {
-            return Err(reject(
-                StatusCode::BAD_REQUEST,
-                "bad_locale",
-                "locale must be a string",
-            ))
-        }
+    let request = SessionRequest::deserialize(&json).map_err(|_| {
+        reject(
+            StatusCode::BAD_REQUEST,
+            "bad_locale",
+            "locale must be a string",
+        )
+    })?;
+    let Some(locale) = request.locale.map(|locale| locale.to_ascii_lowercase()) else {
+        return Ok(None);
     };
+    // The token endpoint accepts the screen's own languages (Thryve's full list is unconfirmed).
     if !LOCALES.contains(&locale.as_str()) {
         return Err(Reject::Json(
             StatusCode::BAD_REQUEST,
@@ -206,20 +281,21 @@ fn sandbox_session(
                         .all(|c| c.is_ascii_alphanumeric() || ".:-[]".contains(c))
                 })
                 .unwrap_or("localhost");
-            let mut url = Url::parse(&format!("http://{host}/sandbox/")).unwrap_or_else(|_| {
-                Url::parse("http://localhost/sandbox/").expect("a valid constant")
-            });
-            url.query_pairs_mut()
-                .append_pair("connectionSessionToken", &token)
-                .append_pair("platform", "web")
-                .append_pair("lang", locale.unwrap_or("en"));
-            Json(json!({ "type": "enduser.widget.connection", "data": { "url": url.as_str() } }))
-                .into_response()
+            let base = sandbox_pages::BASE;
+            let widget = Url::parse(&format!("http://{host}{base}"))
+                .or_else(|_| Url::parse(&format!("http://localhost{base}")))
+                .expect("a valid constant");
+            Json(thryve::widget_answer(
+                &widget,
+                &token,
+                locale.unwrap_or("en"),
+            ))
+            .into_response()
         }
     }
 }
 
-pub async fn connection_session(
+async fn connection_session(
     State(backend): State<Arc<Backend>>,
     headers: HeaderMap,
     body: Bytes,
@@ -235,18 +311,17 @@ pub async fn connection_session(
     })
 }
 
-pub async fn connection_status(
+async fn connection_status(
     State(backend): State<Arc<Backend>>,
     headers: HeaderMap,
 ) -> Result<Response, Reject> {
     let user = identify(&backend, &headers)?;
-    Ok(match backend.as_ref() {
+    let connected = match backend.as_ref() {
         Backend::Live { thryve, .. } => match thryve.status(&user).await {
-            Ok(connected) => Json(json!({ "connected": connected })).into_response(),
-            Err(err) => upstream_error("v5/userInformation", err),
+            Ok(connected) => connected,
+            Err(err) => return Ok(upstream_error("v5/userInformation", err)),
         },
-        Backend::Sandbox(sandbox) => {
-            Json(json!({ "connected": sandbox.connected(&user) })).into_response()
-        }
-    })
+        Backend::Sandbox(sandbox) => sandbox.connected(&user),
+    };
+    Ok(Json(StatusAnswer { connected }).into_response())
 }

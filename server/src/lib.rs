@@ -1,101 +1,71 @@
 //! The thryve-connect server: the token and status endpoints the screen calls, in live mode
 //! (talking to Thryve with the app's secrets) or sandbox mode (an offline Thryve stand-in), and
 //! the built frontend with strict security headers.
+//!
+//! - [`app`]: everything, as the `thryve-connect-server` binary serves it.
+//! - [`api_router`]: only the two endpoints, for a host that has an axum app of its own.
+//! - [`Settings`]: read once from the environment ([`Settings::from_env`]) and checked.
+
+#![warn(missing_docs)]
 
 mod api;
-pub mod sandbox;
+mod sandbox;
+mod sandbox_html;
 mod sandbox_pages;
-pub mod settings;
-pub mod thryve;
-pub mod web;
+mod settings;
+mod thryve;
+mod web;
 
-use api::Backend;
-use axum::http::{header, HeaderName, HeaderValue, Method};
-use axum::routing::{get, post};
+use axum::http::{header, HeaderValue};
+use axum::routing::get;
 use axum::Router;
-use sandbox::Sandbox;
-use settings::{Mode, Settings};
-use std::sync::Arc;
-use thryve::Thryve;
-use tower_http::cors::{AllowOrigin, CorsLayer};
-use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 
-pub use api::{MAX_BODY, SANDBOX_COOKIE};
+pub use settings::{Credentials, FrameAncestors, Live, Mode, Secret, Settings, SettingsError};
+pub use thryve::partner_user_id;
 
-/// The whole application: API, sandbox (in sandbox mode) and static files.
+/// The whole application: the API, the sandbox's pages (in sandbox mode), `/healthz` and the
+/// built app's files, every response with the security headers.
 pub fn app(settings: &Settings) -> Router {
-    let backend = match &settings.mode {
-        Mode::Live(live) => Backend::Live {
-            thryve: Box::new(Thryve::new(live, settings.upstream_timeout)),
-            user_header: HeaderName::from_bytes(live.user_header.as_bytes())
-                .unwrap_or(HeaderName::from_static(settings::DEFAULT_USER_HEADER)),
-        },
-        Mode::Sandbox { token_ttl, .. } => Backend::Sandbox(Arc::new(Sandbox::new(*token_ttl))),
-    };
-    let sandbox = match &backend {
-        Backend::Sandbox(sandbox) => Some(Arc::clone(sandbox)),
-        Backend::Live { .. } => None,
-    };
-
-    let mut api = Router::new()
-        .route("/api/connection-session", post(api::connection_session))
-        .route("/api/connection-status", get(api::connection_status))
-        .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY))
-        .layer(SetResponseHeaderLayer::overriding(
-            header::CACHE_CONTROL,
-            HeaderValue::from_static("no-store"),
-        ));
-    if !settings.allowed_origins.is_empty() {
-        let origins: Vec<HeaderValue> = settings
-            .allowed_origins
-            .iter()
-            .filter_map(|o| HeaderValue::from_str(o).ok())
-            .collect();
-        api = api.layer(
-            CorsLayer::new()
-                .allow_origin(AllowOrigin::list(origins))
-                .allow_methods([Method::GET, Method::POST])
-                .allow_headers([header::CONTENT_TYPE, header::ACCEPT])
-                .allow_credentials(true),
-        );
-    }
-
-    let mut page_attributes = vec![("data-status-endpoint", "/api/connection-status")];
+    let backend = api::Backend::new(settings);
+    let sandbox = backend.sandbox();
     let mut router = Router::new()
-        .merge(api.with_state(Arc::new(backend)))
-        .route("/healthz", get(|| async { "ok" }));
+        .merge(api::router(backend, settings))
+        .route("/healthz", get(|| async { "ok" }))
+        .merge(web::router(settings));
     if let Some(sandbox) = sandbox {
-        page_attributes.push(("data-thryve-base-url", "/sandbox/"));
-        let test_hooks = matches!(
-            settings.mode,
-            Mode::Sandbox {
-                test_hooks: true,
-                ..
-            }
-        );
-        router = router.merge(sandbox_pages::routes(test_hooks).with_state(sandbox));
+        router = router
+            .merge(sandbox_pages::router(sandbox, settings.test_hooks()))
+            .layer(axum::middleware::from_fn(api::sandbox_user));
     }
+    security_headers(router, settings)
+}
 
-    let files = ServeDir::new(&settings.dist_dir)
-        .precompressed_br()
-        .precompressed_gzip();
-    let page_attributes = Arc::new(page_attributes);
-    let files = Router::new()
-        .fallback_service(files)
-        .layer(axum::middleware::from_fn(move |request, next| {
-            web::page_settings(Arc::clone(&page_attributes), request, next)
-        }))
-        .layer(axum::middleware::from_fn(web::cache_control));
+/// The token and status endpoints alone (`POST` [`SESSION_PATH`] and `GET` [`STATUS_PATH`]),
+/// with their body limit, `Cache-Control: no-store` and CORS for `settings.allowed_origins`; no
+/// files, no sandbox pages, no security headers (the host's own apply). Merge it into the host's
+/// `Router`, or nest it under a prefix and point the screen's endpoints there.
+///
+/// In live mode the host's authentication must set the user header (`settings`'s,
+/// [`DEFAULT_USER_HEADER`] by default) and strip it from clients. In sandbox mode the user is
+/// named by [`DEFAULT_USER_HEADER`]; the sandbox's pages are not mounted, so its tokens serve
+/// tests of the endpoints only.
+///
+/// [`SESSION_PATH`]: thryve_connect_protocol::endpoint::SESSION_PATH
+/// [`STATUS_PATH`]: thryve_connect_protocol::endpoint::STATUS_PATH
+/// [`DEFAULT_USER_HEADER`]: thryve_connect_protocol::endpoint::DEFAULT_USER_HEADER
+pub fn api_router(settings: &Settings) -> Router {
+    api::router(api::Backend::new(settings), settings)
+}
 
-    let csp = HeaderValue::from_str(&web::content_security_policy(settings))
-        .unwrap_or(HeaderValue::from_static("default-src 'self'"));
-    let mut router = router.merge(files);
-    if settings.is_sandbox() {
-        router = router.layer(axum::middleware::from_fn(api::sandbox_user));
-    }
+/// `Content-Security-Policy`, `X-Content-Type-Options`, `Referrer-Policy` (and `X-Frame-Options`
+/// when nobody may frame the app) on every response that has not set its own.
+fn security_headers(mut router: Router, settings: &Settings) -> Router {
     for (name, value) in [
-        (header::CONTENT_SECURITY_POLICY, csp),
+        (
+            header::CONTENT_SECURITY_POLICY,
+            web::content_security_policy(settings),
+        ),
         (
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),
@@ -107,7 +77,7 @@ pub fn app(settings: &Settings) -> Router {
     ] {
         router = router.layer(SetResponseHeaderLayer::if_not_present(name, value));
     }
-    if settings.frame_ancestors.trim() == "'none'" {
+    if settings.frame_ancestors.forbids_framing() {
         router = router.layer(SetResponseHeaderLayer::if_not_present(
             header::X_FRAME_OPTIONS,
             HeaderValue::from_static("DENY"),
@@ -116,7 +86,7 @@ pub fn app(settings: &Settings) -> Router {
     router
 }
 
-/// Serves `app` on `listener` until ctrl-c.
+/// Serves [`app`] on `listener` until ctrl-c.
 pub async fn serve(listener: tokio::net::TcpListener, settings: &Settings) -> std::io::Result<()> {
     axum::serve(listener, app(settings))
         .with_graceful_shutdown(async {

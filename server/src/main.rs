@@ -1,7 +1,7 @@
 //! `thryve-connect-server`: reads its settings from the environment (README, "Server settings"),
 //! prints where it listens, and serves until ctrl-c.
 
-use thryve_connect_server::settings::Settings;
+use thryve_connect_server::Settings;
 
 #[tokio::main]
 async fn main() {

@@ -1,17 +1,27 @@
-//! The server's settings, from environment variables (see the README, "Server settings").
+//! The server's settings, read once from environment variables (see the README, "Server
+//! settings") into checked, typed values: every problem is reported at start, none is found (or
+//! quietly worked around) later.
 
+use axum::http::{HeaderName, HeaderValue};
 use std::fmt;
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::str::FromStr;
 use std::time::Duration;
+use thryve_connect_protocol::endpoint::DEFAULT_USER_HEADER;
+use thryve_connect_protocol::thryve::{DEFAULT_API_URL, DEFAULT_CONNECT_BASE};
 use url::Url;
 
 /// Thryve's credentials. `Debug` never shows them.
 #[derive(Clone)]
 pub struct Credentials {
+    /// The user of the `Authorization` Basic header (`THRYVE_USERNAME`).
     pub username: String,
+    /// The password of the `Authorization` Basic header (`THRYVE_PASSWORD`).
     pub password: String,
+    /// The user of the `AppAuthorization` Basic header (`THRYVE_AUTH_ID`).
     pub auth_id: String,
+    /// The password of the `AppAuthorization` Basic header (`THRYVE_AUTH_SECRET`).
     pub auth_secret: String,
 }
 
@@ -21,26 +31,15 @@ impl fmt::Debug for Credentials {
     }
 }
 
-impl Credentials {
-    /// Every secret, for tests that check none leaks.
-    pub fn secrets(&self) -> [&str; 4] {
-        [
-            &self.username,
-            &self.password,
-            &self.auth_id,
-            &self.auth_secret,
-        ]
-    }
-}
-
 /// Live mode: talks to Thryve.
 #[derive(Clone, Debug)]
 pub struct Live {
+    /// Thryve's credentials.
     pub credentials: Credentials,
     /// Thryve's API, `https://api.thryve.de` by default.
     pub api_url: Url,
     /// The request header in which the host's authentication passes the trusted user ID.
-    pub user_header: String,
+    pub user_header: HeaderName,
     /// The key for hashing user IDs into Thryve's `partnerUserID`.
     pub user_id_key: Secret,
 }
@@ -58,23 +57,76 @@ impl fmt::Debug for Secret {
 /// How the server answers the screen.
 #[derive(Clone, Debug)]
 pub enum Mode {
+    /// Thryve answers, with the app's credentials.
     Live(Box<Live>),
-    /// An offline stand-in for Thryve. `test_hooks` exposes `/sandbox/_test/…` (its log shows
-    /// every visitor's tokens: for tests only, `SANDBOX_TEST_HOOKS=1`).
+    /// An offline stand-in for Thryve.
     Sandbox {
+        /// How long a connection session token stays usable.
         token_ttl: Duration,
+        /// Whether `/sandbox/_test/…` is exposed. Its log shows every visitor's tokens: for tests
+        /// only (`SANDBOX_TEST_HOOKS=1`).
         test_hooks: bool,
     },
 }
 
+/// The CSP `frame-ancestors` source list: who may frame the app. Checked when it is made: it is
+/// one directive's value and fits in a header, so the policy built from it is a valid header.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FrameAncestors(String);
+
+impl FrameAncestors {
+    /// `'none'`: nobody may frame the app (the default).
+    pub fn none() -> FrameAncestors {
+        FrameAncestors("'none'".to_owned())
+    }
+
+    /// The source list, such as `'self' https://app.example.com`.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Whether framing is forbidden altogether (then `X-Frame-Options: DENY` is sent as well).
+    pub fn forbids_framing(&self) -> bool {
+        self.0 == "'none'"
+    }
+}
+
+impl Default for FrameAncestors {
+    fn default() -> FrameAncestors {
+        FrameAncestors::none()
+    }
+}
+
+impl FromStr for FrameAncestors {
+    type Err = SettingsError;
+
+    /// Refuses an empty list, a value that would end the directive (`;`, `,`, a line break) and
+    /// characters a header cannot carry.
+    fn from_str(value: &str) -> Result<FrameAncestors, SettingsError> {
+        let value = value.trim();
+        if value.is_empty()
+            || value.contains([';', ',', '\n', '\r'])
+            || HeaderValue::from_str(value).is_err()
+        {
+            return Err(SettingsError::new(
+                "FRAME_ANCESTORS must be a CSP source list such as 'self' https://app.example.com",
+            ));
+        }
+        Ok(FrameAncestors(value.to_owned()))
+    }
+}
+
+/// The server's settings.
 #[derive(Clone, Debug)]
 pub struct Settings {
+    /// Live or sandbox.
     pub mode: Mode,
+    /// The address to listen on.
     pub listen: SocketAddr,
     /// Origins allowed to call the API cross-origin (CORS). Empty: same origin only.
-    pub allowed_origins: Vec<String>,
-    /// The CSP `frame-ancestors` value: who may frame the app.
-    pub frame_ancestors: String,
+    pub allowed_origins: Vec<HeaderValue>,
+    /// Who may frame the app.
+    pub frame_ancestors: FrameAncestors,
     /// The built frontend.
     pub dist_dir: PathBuf,
     /// Deadline for each call to Thryve.
@@ -83,18 +135,39 @@ pub struct Settings {
     pub thryve_connect_url: Url,
 }
 
-pub const DEFAULT_LISTEN: &str = "127.0.0.1:3000";
-pub const DEFAULT_API_URL: &str = "https://api.thryve.de";
-pub const DEFAULT_CONNECT_URL: &str = "https://service2.und-gesund.de/";
-pub const DEFAULT_USER_HEADER: &str = "x-user-id";
-pub const DEFAULT_TOKEN_TTL_SECS: u64 = 600;
+/// Why the settings are unusable: every problem found, one sentence each. Never holds a secret.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SettingsError {
+    problems: Vec<String>,
+}
 
-// Thryve's full list of locales is unconfirmed; the token endpoint accepts the screen's own.
-include!(concat!(env!("OUT_DIR"), "/locales.rs"));
+impl SettingsError {
+    fn new(problem: impl Into<String>) -> SettingsError {
+        SettingsError {
+            problems: vec![problem.into()],
+        }
+    }
+
+    /// Each problem.
+    pub fn problems(&self) -> &[String] {
+        &self.problems
+    }
+}
+
+impl fmt::Display for SettingsError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.problems.join("\n"))
+    }
+}
+
+impl std::error::Error for SettingsError {}
+
+const DEFAULT_LISTEN: &str = "127.0.0.1:3000";
+const DEFAULT_TOKEN_TTL_SECS: u64 = 600;
 
 impl Settings {
     /// Reads settings through `get` (an environment lookup). Every problem is reported at once.
-    pub fn from_env(get: impl Fn(&str) -> Option<String>) -> Result<Settings, String> {
+    pub fn from_env(get: impl Fn(&str) -> Option<String>) -> Result<Settings, SettingsError> {
         let get = |name: &str| {
             get(name)
                 .map(|v| v.trim().to_owned())
@@ -150,13 +223,15 @@ impl Settings {
             let user_header = get("THRYVE_USER_HEADER")
                 .unwrap_or_else(|| DEFAULT_USER_HEADER.into())
                 .to_ascii_lowercase();
-            if axum::http::HeaderName::from_bytes(user_header.as_bytes()).is_err() {
-                problems.push(format!(
-                    "THRYVE_USER_HEADER {user_header:?} is not a header name"
-                ));
-            }
-            api_url.zip(key).map(|(api_url, key)| {
-                Mode::Live(Box::new(Live {
+            let user_header = HeaderName::from_bytes(user_header.as_bytes())
+                .map_err(|_| {
+                    problems.push(format!(
+                        "THRYVE_USER_HEADER {user_header:?} is not a header name"
+                    ))
+                })
+                .ok();
+            match (api_url, key, user_header) {
+                (Some(api_url), Some(key), Some(user_header)) => Some(Mode::Live(Box::new(Live {
                     credentials: Credentials {
                         username,
                         password,
@@ -166,8 +241,9 @@ impl Settings {
                     api_url,
                     user_header,
                     user_id_key: Secret(key),
-                }))
-            })
+                }))),
+                _ => None,
+            }
         };
 
         let listen = get("LISTEN_ADDR").unwrap_or_else(|| DEFAULT_LISTEN.into());
@@ -179,30 +255,15 @@ impl Settings {
                 ))
             })
             .ok();
-        let allowed_origins: Vec<String> = get("ALLOWED_ORIGINS")
-            .map(|v| {
-                v.split(',')
-                    .map(|o| o.trim().trim_end_matches('/').to_owned())
-                    .filter(|o| !o.is_empty())
-                    .collect()
-            })
-            .unwrap_or_default();
-        for origin in &allowed_origins {
-            if !(origin.starts_with("https://") || origin.starts_with("http://"))
-                || axum::http::HeaderValue::from_str(origin).is_err()
-            {
-                problems.push(format!(
-                    "ALLOWED_ORIGINS: {origin:?} is not an origin such as https://app.example.com"
-                ));
+        let allowed_origins = parse_origins(get("ALLOWED_ORIGINS"), &mut problems);
+        let frame_ancestors = match get("FRAME_ANCESTORS").map(|v| v.parse::<FrameAncestors>()) {
+            None => FrameAncestors::none(),
+            Some(Ok(frame_ancestors)) => frame_ancestors,
+            Some(Err(error)) => {
+                problems.extend(error.problems);
+                FrameAncestors::none()
             }
-        }
-        let frame_ancestors = get("FRAME_ANCESTORS").unwrap_or_else(|| "'none'".into());
-        if frame_ancestors.contains([';', ',', '\n', '\r']) {
-            problems.push(
-                "FRAME_ANCESTORS must be a CSP source list such as 'self' https://app.example.com"
-                    .into(),
-            );
-        }
+        };
         let dist_dir = PathBuf::from(get("DIST_DIR").unwrap_or_else(|| "dist".into()));
         let upstream_timeout = parse_secs(
             get("THRYVE_TIMEOUT_SECS"),
@@ -213,7 +274,7 @@ impl Settings {
         let thryve_connect_url = parse_url(
             get("THRYVE_CONNECT_URL")
                 .as_deref()
-                .unwrap_or(DEFAULT_CONNECT_URL),
+                .unwrap_or(DEFAULT_CONNECT_BASE),
             "THRYVE_CONNECT_URL",
             &mut problems,
         );
@@ -230,11 +291,11 @@ impl Settings {
                     thryve_connect_url,
                 })
             }
-            _ => Err(problems.join("\n")),
+            _ => Err(SettingsError { problems }),
         }
     }
 
-    /// Sandbox settings for tests (with the test hooks).
+    /// Sandbox settings for tests (with the test hooks), serving `dist_dir` on a free port.
     pub fn sandbox(dist_dir: PathBuf) -> Settings {
         Settings {
             mode: Mode::Sandbox {
@@ -243,16 +304,50 @@ impl Settings {
             },
             listen: ([127, 0, 0, 1], 0).into(),
             allowed_origins: Vec::new(),
-            frame_ancestors: "'none'".into(),
+            frame_ancestors: FrameAncestors::none(),
             dist_dir,
             upstream_timeout: Duration::from_secs(10),
-            thryve_connect_url: Url::parse(DEFAULT_CONNECT_URL).expect("a valid constant"),
+            thryve_connect_url: Url::parse(DEFAULT_CONNECT_BASE).expect("a valid constant"),
         }
     }
 
+    /// Whether the sandbox answers instead of Thryve.
     pub fn is_sandbox(&self) -> bool {
         matches!(self.mode, Mode::Sandbox { .. })
     }
+
+    /// Whether the sandbox's test hooks are mounted.
+    pub(crate) fn test_hooks(&self) -> bool {
+        matches!(
+            self.mode,
+            Mode::Sandbox {
+                test_hooks: true,
+                ..
+            }
+        )
+    }
+}
+
+/// `ALLOWED_ORIGINS`: comma-separated `http(s)://host[:port]`, each a valid header value.
+fn parse_origins(value: Option<String>, problems: &mut Vec<String>) -> Vec<HeaderValue> {
+    let Some(value) = value else {
+        return Vec::new();
+    };
+    value
+        .split(',')
+        .map(|o| o.trim().trim_end_matches('/'))
+        .filter(|o| !o.is_empty())
+        .filter_map(|origin| {
+            let header = HeaderValue::from_str(origin).ok();
+            let origin_like = origin.starts_with("https://") || origin.starts_with("http://");
+            if header.is_none() || !origin_like {
+                problems.push(format!(
+                    "ALLOWED_ORIGINS: {origin:?} is not an origin such as https://app.example.com"
+                ));
+            }
+            header.filter(|_| origin_like)
+        })
+        .collect()
 }
 
 fn parse_secs(
@@ -290,7 +385,7 @@ mod tests {
     use super::*;
     use std::collections::HashMap;
 
-    fn from(vars: &[(&str, &str)]) -> Result<Settings, String> {
+    fn from(vars: &[(&str, &str)]) -> Result<Settings, SettingsError> {
         let map: HashMap<String, String> = vars
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
@@ -298,25 +393,32 @@ mod tests {
         Settings::from_env(|name| map.get(name).cloned())
     }
 
+    const LIVE: [(&str, &str); 4] = [
+        ("THRYVE_USERNAME", "u"),
+        ("THRYVE_PASSWORD", "p"),
+        ("THRYVE_AUTH_ID", "a"),
+        ("THRYVE_AUTH_SECRET", "s"),
+    ];
+
+    fn live_with(extra: &[(&str, &str)]) -> Result<Settings, SettingsError> {
+        let key = "k".repeat(32);
+        let mut vars = LIVE.to_vec();
+        vars.push(("THRYVE_USER_ID_KEY", &key));
+        vars.extend_from_slice(extra);
+        from(&vars)
+    }
+
     #[test]
     fn no_credentials_means_sandbox() {
         let settings = from(&[]).unwrap();
         assert!(settings.is_sandbox());
         assert_eq!(settings.listen.to_string(), DEFAULT_LISTEN);
-        assert_eq!(settings.frame_ancestors, "'none'");
+        assert_eq!(settings.frame_ancestors.as_str(), "'none'");
     }
 
     #[test]
     fn all_credentials_and_a_key_mean_live() {
-        let settings = from(&[
-            ("THRYVE_USERNAME", "u"),
-            ("THRYVE_PASSWORD", "p"),
-            ("THRYVE_AUTH_ID", "a"),
-            ("THRYVE_AUTH_SECRET", "s"),
-            ("THRYVE_USER_ID_KEY", "k".repeat(32).as_str()),
-            ("THRYVE_USER_HEADER", "X-Forwarded-User"),
-        ])
-        .unwrap();
+        let settings = live_with(&[("THRYVE_USER_HEADER", "X-Forwarded-User")]).unwrap();
         let Mode::Live(live) = settings.mode else {
             panic!("expected live mode")
         };
@@ -333,7 +435,8 @@ mod tests {
             ("ALLOWED_ORIGINS", "app.example.com"),
             ("THRYVE_TIMEOUT_SECS", "0"),
         ])
-        .unwrap_err();
+        .unwrap_err()
+        .to_string();
         for needle in [
             "missing: THRYVE_PASSWORD",
             "LISTEN_ADDR",
@@ -347,14 +450,63 @@ mod tests {
 
     #[test]
     fn live_mode_needs_a_long_key() {
-        let err = from(&[
-            ("THRYVE_USERNAME", "u"),
-            ("THRYVE_PASSWORD", "p"),
-            ("THRYVE_AUTH_ID", "a"),
-            ("THRYVE_AUTH_SECRET", "s"),
-            ("THRYVE_USER_ID_KEY", "short"),
-        ])
-        .unwrap_err();
+        let mut vars = LIVE.to_vec();
+        vars.push(("THRYVE_USER_ID_KEY", "short"));
+        let err = from(&vars).unwrap_err().to_string();
         assert!(err.contains("at least 32"));
+    }
+
+    #[test]
+    fn a_user_header_that_is_no_header_name_is_refused() {
+        let err = live_with(&[("THRYVE_USER_HEADER", "x user")]).unwrap_err();
+        assert_eq!(
+            err.problems(),
+            ["THRYVE_USER_HEADER \"x user\" is not a header name"]
+        );
+    }
+
+    #[test]
+    fn origins_are_checked_header_values() {
+        let settings = from(&[(
+            "ALLOWED_ORIGINS",
+            "https://app.example.com/, http://localhost:8080",
+        )])
+        .unwrap();
+        assert_eq!(
+            settings.allowed_origins,
+            ["https://app.example.com", "http://localhost:8080"]
+        );
+        // A control character cannot go into a header: refused, not left out.
+        let err = from(&[(
+            "ALLOWED_ORIGINS",
+            "https://app.example.com,https://b.example.com\u{1}",
+        )])
+        .unwrap_err();
+        assert_eq!(err.problems().len(), 1);
+        assert!(err.problems()[0].starts_with("ALLOWED_ORIGINS: \"https://b.example.com\\u{1}\""));
+    }
+
+    #[test]
+    fn frame_ancestors_must_make_a_valid_policy_header() {
+        let settings = from(&[("FRAME_ANCESTORS", " 'self' https://app.example.com ")]).unwrap();
+        assert_eq!(
+            settings.frame_ancestors.as_str(),
+            "'self' https://app.example.com"
+        );
+        assert!(!settings.frame_ancestors.forbids_framing());
+        for bad in [
+            "'self'; script-src *",
+            "'self', https://x",
+            "'self'\u{7f}",
+            "'self' \u{1}",
+        ] {
+            let err = from(&[("FRAME_ANCESTORS", bad)]).unwrap_err();
+            assert!(
+                err.to_string().starts_with("FRAME_ANCESTORS must be"),
+                "{bad:?}: {err}"
+            );
+        }
+        assert!("".parse::<FrameAncestors>().is_err());
+        assert!(FrameAncestors::default().forbids_framing());
     }
 }

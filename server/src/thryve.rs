@@ -1,5 +1,5 @@
-//! Thryve's API, as the reference describes it: `v5/accessToken`, `widget/v6/connection` and
-//! `v5/userInformation`, each with the two Basic authorization headers.
+//! Thryve's API as its documentation describes it: `v5/accessToken`, `widget/v6/connection`
+//! and `v5/userInformation`, each with the two Basic authorization headers.
 
 use crate::settings::{Credentials, Live};
 use axum::body::Bytes;
@@ -11,12 +11,16 @@ use std::collections::{BTreeSet, HashMap};
 use std::fmt;
 use std::sync::Mutex;
 use std::time::Duration;
+use thryve_connect_protocol::thryve::{token_of, TokenError};
+use thryve_connect_protocol::SourceId;
 use url::Url;
 
 /// Why Thryve gave no usable answer. Carries no secret and no upstream body.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum UpstreamError {
+    /// No answer before the deadline.
     Timeout,
+    /// No connection (DNS, refused, TLS).
     Unreachable,
     /// A non-2xx status from Thryve.
     Status(u16),
@@ -34,6 +38,8 @@ impl fmt::Display for UpstreamError {
         }
     }
 }
+
+impl std::error::Error for UpstreamError {}
 
 impl UpstreamError {
     fn from_reqwest(error: &reqwest::Error) -> UpstreamError {
@@ -96,7 +102,7 @@ pub fn partner_user_id(key: &str, user_id: &str) -> String {
 /// Reads the connected source IDs out of `v5/userInformation`'s answer. The field names are
 /// unconfirmed: `connectedSources` (objects with `dataSource`/`dataSourceId`/`id`, or plain
 /// numbers) and the same under `dataSources`, on each user object of the array (or the object).
-pub fn connected_sources(answer: &Value) -> Result<BTreeSet<u32>, UpstreamError> {
+pub fn connected_sources(answer: &Value) -> Result<BTreeSet<SourceId>, UpstreamError> {
     let users: Vec<&Value> = match answer {
         Value::Array(users) => users.iter().collect(),
         Value::Object(_) => vec![answer],
@@ -116,7 +122,7 @@ pub fn connected_sources(answer: &Value) -> Result<BTreeSet<u32>, UpstreamError>
                             .and_then(|v| v.as_u64().or_else(|| v.as_str()?.parse().ok()))
                     })
                 });
-                if let Some(id) = id.and_then(|id| u32::try_from(id).ok()) {
+                if let Some(id) = id.and_then(|id| SourceId::try_from(id).ok()) {
                     connected.insert(id);
                 }
             }
@@ -134,26 +140,23 @@ pub fn is_token(text: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || "-_.~+/=".contains(c))
 }
 
-/// Checks that a widget answer carries a connection URL with a token; returns it unchanged.
+/// Checks that a widget answer holds a connection session token the screen can read (the
+/// protocol's [`token_of`]); returns it unchanged.
 pub fn check_widget_answer(body: &[u8]) -> Result<Value, UpstreamError> {
     let json: Value =
         serde_json::from_slice(body).map_err(|_| UpstreamError::Malformed("not JSON"))?;
-    let url = json
-        .get("data")
-        .and_then(|d| d.get("url"))
-        .and_then(Value::as_str)
-        .ok_or(UpstreamError::Malformed("no data.url"))?;
-    let url = Url::parse(url).map_err(|_| UpstreamError::Malformed("data.url is not a URL"))?;
-    if !url
-        .query_pairs()
-        .any(|(k, v)| k == "connectionSessionToken" && !v.is_empty())
-    {
-        return Err(UpstreamError::Malformed("no connectionSessionToken"));
+    match token_of(&json) {
+        Ok(_) => Ok(json),
+        Err(TokenError::NotJson) => Err(UpstreamError::Malformed("not JSON")),
+        Err(TokenError::Missing) => Err(UpstreamError::Malformed("no connection session token")),
+        Err(TokenError::Invalid) => Err(UpstreamError::Malformed(
+            "the connection session token is malformed",
+        )),
     }
-    Ok(json)
 }
 
 impl Thryve {
+    /// A client for `live`'s API and credentials; each call ends after `timeout`.
     pub fn new(live: &Live, timeout: Duration) -> Thryve {
         let Credentials {
             username,
@@ -254,7 +257,7 @@ impl Thryve {
     }
 
     /// The IDs of the user's connected sources.
-    pub async fn status(&self, user_id: &str) -> Result<BTreeSet<u32>, UpstreamError> {
+    pub async fn status(&self, user_id: &str) -> Result<BTreeSet<SourceId>, UpstreamError> {
         let token = self.end_user_token(user_id).await?;
         let answer = self
             .call("v5/userInformation", |r| {
@@ -322,6 +325,10 @@ mod tests {
                 .is_err()
         );
         assert!(check_widget_answer(br#"{"data":{}}"#).is_err());
+        assert!(check_widget_answer(
+            br#"{"data":{"url":"https://connect.thryve.de/?connectionSessionToken=&lang=en"}}"#
+        )
+        .is_err());
     }
 
     #[test]

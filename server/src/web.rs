@@ -1,15 +1,40 @@
-//! Serving the built app: precompressed files, caching by file name, security headers, and the
-//! settings the server adds to the page's mount element.
+//! Serving the built app: precompressed files, caching by file name, the security policy, and
+//! the settings the server adds to the page's mount element.
 
+use crate::sandbox_pages;
 use crate::settings::Settings;
 use axum::body::Body;
 use axum::extract::Request;
 use axum::http::{header, HeaderValue, Response, StatusCode};
-use axum::middleware::Next;
+use axum::middleware::{self, Next};
+use axum::Router;
+use lol_html::errors::RewritingError;
+use lol_html::{element, rewrite_str, RewriteStrSettings};
+use std::sync::Arc;
+use thryve_connect_protocol::endpoint::STATUS_PATH;
+use tower_http::services::ServeDir;
+
+/// The files of `settings.dist_dir`, with cache headers and the page settings.
+pub fn router(settings: &Settings) -> Router {
+    let mut attributes = vec![("data-status-endpoint", STATUS_PATH)];
+    if settings.is_sandbox() {
+        attributes.push(("data-thryve-base-url", sandbox_pages::BASE));
+    }
+    let attributes = Arc::new(attributes);
+    let files = ServeDir::new(&settings.dist_dir)
+        .precompressed_br()
+        .precompressed_gzip();
+    Router::new()
+        .fallback_service(files)
+        .layer(middleware::from_fn(move |request, next| {
+            page_settings(Arc::clone(&attributes), request, next)
+        }))
+        .layer(middleware::from_fn(cache_control))
+}
 
 /// The Content-Security-Policy every response carries. Scripts only from this origin (the app
 /// has no inline script: `boot.js` loads it), WebAssembly compilation allowed, no inline styles.
-pub fn content_security_policy(settings: &Settings) -> String {
+pub fn content_security_policy(settings: &Settings) -> HeaderValue {
     let connect = if settings.is_sandbox() {
         "'self'".to_owned()
     } else {
@@ -18,12 +43,15 @@ pub fn content_security_policy(settings: &Settings) -> String {
             settings.thryve_connect_url.origin().ascii_serialization()
         )
     };
-    format!(
+    let policy = format!(
         "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; \
          img-src 'self' data: https:; connect-src {connect}; font-src 'self'; object-src 'none'; \
          base-uri 'self'; form-action 'self'; frame-ancestors {}",
-        settings.frame_ancestors
-    )
+        settings.frame_ancestors.as_str()
+    );
+    // Every part is checked: the rest is ASCII (a URL's origin included), and `FrameAncestors`
+    // only holds text a header value may carry.
+    HeaderValue::try_from(policy).expect("a policy built from checked parts is a header value")
 }
 
 /// Whether a file name carries a content hash (Trunk's `name-0123456789abcdef.ext`, a 64-bit
@@ -37,26 +65,26 @@ pub fn is_hashed_asset(path: &str) -> bool {
     })
 }
 
-/// Adds `name="value"` to the mount element (`id="thryve-connect"`) for each attribute the page
-/// does not set itself.
-pub fn inject_settings(html: &str, attributes: &[(&str, &str)]) -> String {
-    let Some(id_at) = html.find(r#"id="thryve-connect""#) else {
-        return html.to_owned();
-    };
-    let (Some(start), Some(end)) = (
-        html[..id_at].rfind('<'),
-        html[id_at..].find('>').map(|e| id_at + e),
-    ) else {
-        return html.to_owned();
-    };
-    let tag = &html[start..end];
-    let added: String = attributes
-        .iter()
-        .filter(|(name, _)| !tag.contains(&format!("{name}=")))
-        .map(|(name, value)| format!(r#" {name}="{}""#, crate::sandbox::escape(value)))
-        .collect();
-    let insert_at = if tag.ends_with('/') { end - 1 } else { end };
-    format!("{}{added}{}", &html[..insert_at], &html[insert_at..])
+/// The page's mount: the element with `id="thryve-connect"`, or a `<thryve-connect>` element.
+const MOUNT: &str = "#thryve-connect, thryve-connect";
+
+/// Sets each of `attributes` on the mount element(s) that do not have it yet: the page's own
+/// settings win. Values are escaped by the rewriter. A page without a mount comes back unchanged.
+pub fn inject_settings(html: &str, attributes: &[(&str, &str)]) -> Result<String, RewritingError> {
+    rewrite_str(
+        html,
+        RewriteStrSettings {
+            element_content_handlers: vec![element!(MOUNT, |mount| {
+                for (name, value) in attributes {
+                    if !mount.has_attribute(name) {
+                        mount.set_attribute(name, value)?;
+                    }
+                }
+                Ok(())
+            })],
+            ..RewriteStrSettings::new()
+        },
+    )
 }
 
 /// Cache headers by path: a year for hashed assets, revalidation for everything else.
@@ -81,7 +109,7 @@ const MAX_PAGE: usize = 1 << 20;
 
 /// Rewrites HTML pages with [`inject_settings`].
 pub async fn page_settings(
-    attributes: std::sync::Arc<Vec<(&'static str, &'static str)>>,
+    attributes: Arc<Vec<(&'static str, &'static str)>>,
     request: Request,
     next: Next,
 ) -> Response<Body> {
@@ -105,10 +133,14 @@ pub async fn page_settings(
     let Ok(html) = std::str::from_utf8(&bytes) else {
         return Response::from_parts(parts, Body::from(bytes));
     };
-    let rewritten = inject_settings(html, &attributes);
-    if rewritten.len() == html.len() {
-        return Response::from_parts(parts, Body::from(bytes));
-    }
+    let rewritten = match inject_settings(html, &attributes) {
+        Ok(rewritten) if rewritten != html => rewritten,
+        Ok(_) => return Response::from_parts(parts, Body::from(bytes)),
+        Err(error) => {
+            tracing::warn!(%error, "the page's settings could not be added");
+            return Response::from_parts(parts, Body::from(bytes));
+        }
+    };
     parts.headers.remove(header::CONTENT_LENGTH);
     parts.headers.remove(header::ETAG);
     parts.headers.remove(header::LAST_MODIFIED);
@@ -134,27 +166,53 @@ mod tests {
         assert!(!is_hashed_asset("/x-123.js"));
     }
 
+    fn inject(html: &str, attributes: &[(&str, &str)]) -> String {
+        inject_settings(html, attributes).unwrap()
+    }
+
     #[test]
     fn injects_only_missing_attributes() {
         let html = r#"<main><div id="thryve-connect" data-status-endpoint="/mine"></div></main>"#;
-        let out = inject_settings(
+        let out = inject(
             html,
             &[
                 ("data-thryve-base-url", "/sandbox/"),
-                ("data-status-endpoint", "/api/connection-status"),
+                ("data-status-endpoint", STATUS_PATH),
             ],
         );
         assert_eq!(
             out,
             r#"<main><div id="thryve-connect" data-status-endpoint="/mine" data-thryve-base-url="/sandbox/"></div></main>"#
         );
+        assert_eq!(inject("<p>no mount</p>", &[("a", "b")]), "<p>no mount</p>");
         assert_eq!(
-            inject_settings("<p>no mount</p>", &[("a", "b")]),
-            "<p>no mount</p>"
+            inject(r#"<div id="thryve-connect"/>"#, &[("data-a", "1")]),
+            r#"<div id="thryve-connect" data-a="1" />"#
+        );
+    }
+
+    #[test]
+    fn finds_the_mount_as_html_does() {
+        let attributes = [("data-a", "1")];
+        // Any quoting of the id, and the custom element.
+        assert_eq!(
+            inject("<div class=x id=thryve-connect></div>", &attributes),
+            r#"<div class=x id=thryve-connect data-a="1"></div>"#
         );
         assert_eq!(
-            inject_settings(r#"<div id="thryve-connect"/>"#, &[("data-a", "1")]),
-            r#"<div id="thryve-connect" data-a="1"/>"#
+            inject("<thryve-connect data-b></thryve-connect>", &attributes),
+            r#"<thryve-connect data-b data-a="1"></thryve-connect>"#
+        );
+        // An attribute without a value is the page's own setting; text that merely looks like
+        // the mount is not one.
+        let page = r#"<p title='id="thryve-connect"'>id="thryve-connect"</p><div id="thryve-connect" data-a></div>"#;
+        assert_eq!(inject(page, &attributes), page);
+        assert_eq!(
+            inject(
+                r#"<div id="thryve-connect"></div>"#,
+                &[("data-a", r#"a"<b>&"#)]
+            ),
+            r#"<div id="thryve-connect" data-a="a&quot;<b>&"></div>"#
         );
     }
 
@@ -162,9 +220,53 @@ mod tests {
     fn csp_forbids_inline_script() {
         let settings = Settings::sandbox("dist".into());
         let csp = content_security_policy(&settings);
+        let csp = csp.to_str().unwrap();
         assert!(csp.contains("script-src 'self' 'wasm-unsafe-eval';"));
         assert!(!csp.contains("unsafe-inline"));
         assert!(!csp.contains("'unsafe-eval'"));
         assert!(csp.ends_with("frame-ancestors 'none'"));
+    }
+
+    #[test]
+    fn csp_allows_thryves_origin_in_live_mode() {
+        use crate::settings::{Credentials, Live, Mode, Secret};
+        let credentials = Credentials {
+            username: "u".into(),
+            password: "p".into(),
+            auth_id: "a".into(),
+            auth_secret: "s".into(),
+        };
+        for (connect_url, origin) in [
+            (
+                "https://service2.und-gesund.de/",
+                "https://service2.und-gesund.de",
+            ),
+            (
+                "https://xn--bcher-kva.example:8443/x?y#z",
+                "https://xn--bcher-kva.example:8443",
+            ),
+            ("http://[::1]:9000/", "http://[::1]:9000"),
+        ] {
+            let settings = Settings {
+                mode: Mode::Live(Box::new(Live {
+                    credentials: credentials.clone(),
+                    api_url: "https://api.thryve.de".parse().unwrap(),
+                    user_header: axum::http::HeaderName::from_static(
+                        thryve_connect_protocol::endpoint::DEFAULT_USER_HEADER,
+                    ),
+                    user_id_key: Secret("k".repeat(32)),
+                })),
+                thryve_connect_url: connect_url.parse().unwrap(),
+                frame_ancestors: "'self' https://app.example.com".parse().unwrap(),
+                ..Settings::sandbox("dist".into())
+            };
+            let csp = content_security_policy(&settings);
+            let csp = csp.to_str().unwrap();
+            assert!(
+                csp.contains(&format!("connect-src 'self' {origin};")),
+                "{csp}"
+            );
+            assert!(csp.ends_with("frame-ancestors 'self' https://app.example.com"));
+        }
     }
 }

@@ -2,7 +2,7 @@
 //! that checks the exact requests Thryve expects and can fail the ways Thryve can.
 
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::response::IntoResponse;
 use axum::routing::post;
 use axum::Router;
@@ -12,7 +12,8 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
-use thryve_connect_server::settings::{Credentials, Live, Mode, Secret, Settings};
+use thryve_connect_protocol::endpoint::{DEFAULT_USER_HEADER, SESSION_PATH, STATUS_PATH};
+use thryve_connect_server::{Credentials, Live, Mode, Secret, Settings};
 
 // ----- captured logs -----
 
@@ -65,7 +66,7 @@ async fn get(url: impl reqwest::IntoUrl) -> reqwest::Response {
 async fn get_as(url: impl reqwest::IntoUrl, user: &str) -> reqwest::Response {
     client()
         .get(url)
-        .header("x-user-id", user)
+        .header(DEFAULT_USER_HEADER, user)
         .send()
         .await
         .unwrap()
@@ -95,7 +96,7 @@ fn dist() -> PathBuf {
         std::fs::create_dir_all(&dir).unwrap();
         std::fs::write(
             dir.join("index.html"),
-            r#"<!DOCTYPE html><html><body><div id="thryve-connect" data-token-endpoint="/api/connection-session"></div></body></html>"#,
+            format!(r#"<!DOCTYPE html><html><body><div id="thryve-connect" data-token-endpoint="{SESSION_PATH}"></div></body></html>"#),
         )
         .unwrap();
         std::fs::write(dir.join("app-0123456789abcdef_bg.wasm"), b"\0asm\x01\0\0\0").unwrap();
@@ -121,8 +122,8 @@ fn token_of(session: &Value) -> String {
 
 async fn sandbox_session(base: &str, user: &str) -> String {
     let response = client()
-        .post(format!("{base}/api/connection-session"))
-        .header("x-user-id", user)
+        .post(format!("{base}{SESSION_PATH}"))
+        .header(DEFAULT_USER_HEADER, user)
         .json(&json!({ "locale": "de" }))
         .send()
         .await
@@ -135,7 +136,7 @@ async fn sandbox_session(base: &str, user: &str) -> String {
 }
 
 async fn sandbox_status(base: &str, user: &str) -> Value {
-    get_as(format!("{base}/api/connection-status"), user)
+    get_as(format!("{base}{STATUS_PATH}"), user)
         .await
         .json()
         .await
@@ -357,8 +358,8 @@ async fn sandbox_faults_can_be_switched_for_tests() {
     };
     let session = || {
         client()
-            .post(format!("{base}/api/connection-session"))
-            .header("x-user-id", "dan")
+            .post(format!("{base}{SESSION_PATH}"))
+            .header(DEFAULT_USER_HEADER, "dan")
             .send()
     };
     set("down").await;
@@ -379,7 +380,7 @@ async fn sandbox_names_browsers_by_cookie() {
     assert!(cookie.starts_with("tc_sandbox_user=") && cookie.contains("HttpOnly"));
     let pair = cookie.split(';').next().unwrap().to_owned();
     let session: Value = client()
-        .post(format!("{base}/api/connection-session"))
+        .post(format!("{base}{SESSION_PATH}"))
         .header("cookie", &pair)
         .send()
         .await
@@ -398,7 +399,7 @@ async fn sandbox_names_browsers_by_cookie() {
     )
     .await;
     let status: Value = client()
-        .get(format!("{base}/api/connection-status"))
+        .get(format!("{base}{STATUS_PATH}"))
         .header("cookie", &pair)
         .send()
         .await
@@ -414,8 +415,8 @@ async fn bad_input_gets_a_clear_4xx() {
     let base = start(Settings::sandbox(dist())).await;
     let post = || {
         client()
-            .post(format!("{base}/api/connection-session"))
-            .header("x-user-id", "eve")
+            .post(format!("{base}{SESSION_PATH}"))
+            .header(DEFAULT_USER_HEADER, "eve")
     };
 
     let too_big = post()
@@ -462,7 +463,7 @@ async fn bad_input_gets_a_clear_4xx() {
 
     let empty = post().send().await.unwrap();
     assert_eq!(empty.status(), 200, "no body is fine");
-    let get = get(format!("{base}/api/connection-session")).await;
+    let get = get(format!("{base}{SESSION_PATH}")).await;
     assert_eq!(get.status(), 405);
     let revoke_bad_redirect = client()
         .get(format!("{base}/sandbox/dataSourceDirectRevoke.html?token=t&dataSource=1&direct=true&redirect_uri=javascript:alert(1)"))
@@ -493,12 +494,12 @@ async fn serves_the_app_with_security_headers_caching_and_page_settings() {
     assert_eq!(headers["cache-control"], "no-cache");
     let html = page.text().await.unwrap();
     assert!(
-        html.contains(r#"data-status-endpoint="/api/connection-status""#),
+        html.contains(&format!(r#"data-status-endpoint="{STATUS_PATH}""#)),
         "{html}"
     );
     assert!(html.contains(r#"data-thryve-base-url="/sandbox/""#));
     assert!(
-        html.contains(r#"data-token-endpoint="/api/connection-session""#),
+        html.contains(&format!(r#"data-token-endpoint="{SESSION_PATH}""#)),
         "the page's own settings stay"
     );
 
@@ -523,24 +524,21 @@ async fn serves_the_app_with_security_headers_caching_and_page_settings() {
     assert_eq!(boot.headers()["cache-control"], "no-cache");
     let missing = get(format!("{base}/nope.js")).await;
     assert_eq!(missing.status(), 404);
-    let api = get_as(format!("{base}/api/connection-status"), "f").await;
+    let api = get_as(format!("{base}{STATUS_PATH}"), "f").await;
     assert_eq!(api.headers()["cache-control"], "no-store");
 }
 
 #[tokio::test]
 async fn cors_only_for_configured_origins() {
     let settings = Settings {
-        allowed_origins: vec!["https://app.example.com".into()],
-        frame_ancestors: "'self' https://app.example.com".into(),
+        allowed_origins: vec![HeaderValue::from_static("https://app.example.com")],
+        frame_ancestors: "'self' https://app.example.com".parse().unwrap(),
         ..Settings::sandbox(dist())
     };
     let base = start(settings).await;
     let preflight = |origin: &'static str| {
         client()
-            .request(
-                reqwest::Method::OPTIONS,
-                format!("{base}/api/connection-session"),
-            )
+            .request(reqwest::Method::OPTIONS, format!("{base}{SESSION_PATH}"))
             .header("origin", origin)
             .header("access-control-request-method", "POST")
             .header("access-control-request-headers", "content-type")
@@ -660,7 +658,7 @@ async fn live(behaviour: Behaviour) -> (String, StubState) {
                 auth_secret,
             },
             api_url: url::Url::parse(&thryve).unwrap(),
-            user_header: "x-user-id".into(),
+            user_header: HeaderName::from_static(DEFAULT_USER_HEADER),
             user_id_key: Secret(KEY.into()),
         })),
         upstream_timeout: Duration::from_secs(1),
@@ -694,8 +692,8 @@ async fn live_session_sends_exactly_what_thryve_expects() {
     let (base, stub) = live(Behaviour::Ok).await;
     let session = || {
         client()
-            .post(format!("{base}/api/connection-session"))
-            .header("x-user-id", "alice@example.com")
+            .post(format!("{base}{SESSION_PATH}"))
+            .header(DEFAULT_USER_HEADER, "alice@example.com")
             .json(&json!({ "locale": "de" }))
             .send()
     };
@@ -717,7 +715,7 @@ async fn live_session_sends_exactly_what_thryve_expects() {
         .expect("form body with partnerUserID");
     assert_eq!(
         partner,
-        thryve_connect_server::thryve::partner_user_id(KEY, "alice@example.com")
+        thryve_connect_server::partner_user_id(KEY, "alice@example.com")
     );
     assert!(partner.len() <= 80 && !body.contains("alice"));
 
@@ -752,7 +750,7 @@ async fn live_session_sends_exactly_what_thryve_expects() {
 #[tokio::test]
 async fn live_status_reads_user_information() {
     let (base, stub) = live(Behaviour::Ok).await;
-    let status: Value = get_as(format!("{base}/api/connection-status"), "bob")
+    let status: Value = get_as(format!("{base}{STATUS_PATH}"), "bob")
         .await
         .json()
         .await
@@ -769,7 +767,7 @@ async fn live_status_reads_user_information() {
 async fn live_mode_refuses_requests_without_a_user() {
     let (base, stub) = live(Behaviour::Ok).await;
     let response = client()
-        .post(format!("{base}/api/connection-session"))
+        .post(format!("{base}{SESSION_PATH}"))
         .send()
         .await
         .unwrap();
@@ -778,7 +776,7 @@ async fn live_mode_refuses_requests_without_a_user() {
         response.json::<Value>().await.unwrap()["error"],
         "unauthenticated"
     );
-    let status = get(format!("{base}/api/connection-status")).await;
+    let status = get(format!("{base}{STATUS_PATH}")).await;
     assert_eq!(status.status(), 401);
     assert!(
         stub.lock().unwrap().requests.is_empty(),
@@ -801,8 +799,8 @@ async fn thryve_failures_become_502_without_secrets() {
         let (base, _stub) = live(behaviour).await;
         let started = std::time::Instant::now();
         let response = client()
-            .post(format!("{base}/api/connection-session"))
-            .header("x-user-id", "mallory")
+            .post(format!("{base}{SESSION_PATH}"))
+            .header(DEFAULT_USER_HEADER, "mallory")
             .send()
             .await
             .unwrap();
