@@ -4,12 +4,12 @@
 #   scripts/setup.sh build   Rust wasm target, trunk, wasm-bindgen-cli, wasm-opt, brotli
 #   scripts/setup.sh test    the above, plus Chromium + ChromeDriver and the e2e npm packages
 #
-# Works offline except for the package registries (crates.io, npm, Debian).
+# Needs only the package registries (crates.io, npm, Debian); trunk then runs with --offline.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 want=${1:-build}
-TRUNK_VERSION=0.21.14 # 0.22 needs a newer rustc than this machine's 1.95
+TRUNK_VERSION=0.21.14 # 0.22 needs rustc 1.96 or newer
 
 say() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
 

@@ -1,10 +1,16 @@
 //! The screen's settings: the raw strings a host gives ([`Settings`], from data attributes or
-//! code) and their validated form ([`Config`]). Every rule about what is allowed lives here.
+//! code) and their validated form ([`Config`]). Every rule about what is allowed lives in this
+//! module: `settings` (what may be given), `rules` (how each value is checked), and here (how
+//! they combine).
+
+mod rules;
+mod settings;
+
+pub use rules::choose_locale;
+use rules::*;
+pub use settings::{Extras, Settings};
 
 use crate::catalogue::{Selection, Source, SourceId};
-use crate::i18n;
-use serde::Deserialize;
-use std::collections::BTreeMap;
 use std::fmt;
 use url::Url;
 
@@ -33,95 +39,6 @@ pub enum DisconnectMode {
     Background,
     /// Open the revoke URL like a connect.
     Navigate,
-}
-
-/// The host's settings as given: each field is the text of the data attribute named beside it.
-/// `None` means "not set" (the default applies).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Settings {
-    /// `data-token-endpoint`
-    pub token_endpoint: Option<String>,
-    /// `data-status-endpoint`
-    pub status_endpoint: Option<String>,
-    /// `data-thryve-base-url`
-    pub thryve_base_url: Option<String>,
-    /// `data-redirect-uri`
-    pub redirect_uri: Option<String>,
-    /// `data-sources`: comma-separated IDs in display order
-    pub sources: Option<String>,
-    /// `data-open`: `same-tab` | `new-tab`
-    pub open: Option<String>,
-    /// `data-disconnect`: `background` | `navigate`
-    pub disconnect: Option<String>,
-    /// `data-locale`
-    pub locale: Option<String>,
-    /// `data-show-native`: `true` | `false`
-    pub show_native: Option<String>,
-    /// `data-token-max-age`: seconds
-    pub token_max_age: Option<String>,
-    /// `data-request-timeout`: seconds
-    pub request_timeout: Option<String>,
-    /// `data-heading-level`: 1 to 6, the level of the screen's title (2 by default, to sit under
-    /// the host page's own `h1`)
-    pub heading_level: Option<String>,
-    /// The text of a `<script type="application/json">` inside the mount element: see [`Extras`].
-    pub json: Option<String>,
-}
-
-/// Where a data attribute's text goes in [`Settings`].
-pub type SettingsField = fn(&mut Settings) -> &mut Option<String>;
-
-impl Settings {
-    /// The data attributes, by name, and the field each fills.
-    pub const ATTRIBUTES: &'static [(&'static str, SettingsField)] = &[
-        ("data-token-endpoint", |s| &mut s.token_endpoint),
-        ("data-status-endpoint", |s| &mut s.status_endpoint),
-        ("data-thryve-base-url", |s| &mut s.thryve_base_url),
-        ("data-redirect-uri", |s| &mut s.redirect_uri),
-        ("data-sources", |s| &mut s.sources),
-        ("data-open", |s| &mut s.open),
-        ("data-disconnect", |s| &mut s.disconnect),
-        ("data-locale", |s| &mut s.locale),
-        ("data-show-native", |s| &mut s.show_native),
-        ("data-token-max-age", |s| &mut s.token_max_age),
-        ("data-request-timeout", |s| &mut s.request_timeout),
-        ("data-heading-level", |s| &mut s.heading_level),
-    ];
-
-    /// Fills settings from an attribute reader (`Element::get_attribute` in the browser).
-    pub fn from_attributes(get: impl Fn(&str) -> Option<String>) -> Settings {
-        let mut settings = Settings::default();
-        for (name, field) in Self::ATTRIBUTES {
-            *field(&mut settings) = get(name);
-        }
-        settings
-    }
-}
-
-/// What the JSON settings block may hold: what attributes cannot say well.
-///
-/// ```json
-/// { "sources": [11, 1, 18], "names": {"1": "Fitbit"}, "logos": {"1": "/img/fitbit.svg"},
-///   "featured": [18], "hidden": [2] }
-/// ```
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Extras {
-    /// Display order; wins over `data-sources` when both are given.
-    #[serde(default)]
-    pub sources: Option<Vec<SourceId>>,
-    /// Display names that replace the catalogue's (and name sources it does not know yet).
-    #[serde(default)]
-    pub names: BTreeMap<SourceId, String>,
-    /// Logo image URLs, by source.
-    #[serde(default)]
-    pub logos: BTreeMap<SourceId, String>,
-    /// Sources shown first and marked as recommended.
-    #[serde(default)]
-    pub featured: Vec<SourceId>,
-    /// Sources never shown.
-    #[serde(default)]
-    pub hidden: Vec<SourceId>,
 }
 
 /// One thing wrong with the settings, named after the attribute it concerns.
@@ -333,136 +250,12 @@ impl Config {
     }
 }
 
-/// Collects every problem instead of stopping at the first.
-struct Checker<'a>(&'a mut Vec<ConfigError>);
-
-impl Checker<'_> {
-    fn check<T>(&mut self, setting: &'static str, result: Result<T, String>) -> Option<T> {
-        result
-            .map_err(|problem| self.0.push(ConfigError { setting, problem }))
-            .ok()
-    }
-}
-
-fn non_empty(value: &Option<String>) -> Option<&str> {
-    value.as_deref().map(str::trim).filter(|v| !v.is_empty())
-}
-
-fn http_url(page: &Url, value: &str) -> Result<Url, String> {
-    let url = page
-        .join(value.trim())
-        .map_err(|e| format!("\"{value}\" is not a URL ({e})"))?;
-    match url.scheme() {
-        "http" | "https" => Ok(url),
-        other => Err(format!(
-            "\"{value}\" must be an http or https URL, not {other}:"
-        )),
-    }
-}
-
-fn thryve_base(page: &Url, value: &str) -> Result<Url, String> {
-    let mut url = http_url(page, value)?;
-    if url.query().is_some() || url.fragment().is_some() {
-        return Err(format!("\"{value}\" must not have a query or fragment"));
-    }
-    if !url.path().ends_with('/') {
-        let path = format!("{}/", url.path());
-        url.set_path(&path);
-    }
-    Ok(url)
-}
-
-fn redirect(page: &Url, value: &str) -> Result<Url, String> {
-    let url = http_url(page, value)?;
-    if url.origin() != page.origin() {
-        return Err(format!(
-            "\"{value}\" is on another origin than this page ({}); the result can only be read on this page's origin",
-            page.origin().ascii_serialization()
-        ));
-    }
-    Ok(url)
-}
-
-fn choice<T: Copy + Default>(value: &Option<String>, options: &[(&str, T)]) -> Result<T, String> {
-    let Some(value) = non_empty(value) else {
-        return Ok(T::default());
-    };
-    options
-        .iter()
-        .find(|(name, _)| name.eq_ignore_ascii_case(value))
-        .map(|(_, v)| *v)
-        .ok_or_else(|| {
-            let names: Vec<&str> = options.iter().map(|(n, _)| *n).collect();
-            format!("\"{value}\" is not one of {}", names.join(", "))
-        })
-}
-
-/// A whole number in `range`; `unit` names what it counts in the error ("seconds").
-fn number(
-    value: &Option<String>,
-    default: u64,
-    range: std::ops::RangeInclusive<u64>,
-    unit: &str,
-) -> Result<u64, String> {
-    let Some(value) = non_empty(value) else {
-        return Ok(default);
-    };
-    match value.parse::<u64>() {
-        Ok(n) if range.contains(&n) => Ok(n),
-        _ => Err(format!(
-            "\"{value}\" must be a whole number{unit} from {} to {}",
-            range.start(),
-            range.end()
-        )),
-    }
-}
-
-/// The language to show: the explicit one (`data-locale`) when there is a table for it, then the
-/// page's and the browser's preferences, then English. Never fails: also used to word the
-/// configuration error itself.
-pub fn choose_locale(explicit: Option<&str>, languages: &[String]) -> &'static str {
-    let explicit = explicit.map(str::trim).filter(|v| !v.is_empty());
-    i18n::negotiate(
-        explicit
-            .into_iter()
-            .chain(languages.iter().map(String::as_str)),
-    )
-}
-
-fn locale(value: Option<&str>, languages: &[String]) -> Result<&'static str, String> {
-    if let Some(tag) = value.map(str::trim).filter(|v| !v.is_empty()) {
-        if i18n::primary_subtag(tag).is_none() {
-            return Err(format!(
-                "\"{tag}\" is not a language tag such as \"de\" or \"en-GB\""
-            ));
-        }
-    }
-    // An explicit but unsupported language is not an error: the next preference applies.
-    Ok(choose_locale(value, languages))
-}
-
-fn source_list(value: Option<&str>) -> Result<Option<Vec<SourceId>>, String> {
-    let Some(value) = value.map(str::trim).filter(|v| !v.is_empty()) else {
-        return Ok(None);
-    };
-    value
-        .split(',')
-        .map(str::trim)
-        .filter(|part| !part.is_empty())
-        .map(|part| {
-            part.parse::<SourceId>().map_err(|_| {
-                format!("\"{part}\" is not a data source ID (a number such as 1 for Fitbit)")
-            })
-        })
-        .collect::<Result<Vec<_>, _>>()
-        .map(Some)
-}
-
-// Host tests (`cargo test`); the browser tests are in tests/web.rs.
+// Host tests (`cargo test`); the browser tests are in tests/web/.
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
     use proptest::prelude::*;
+    use std::collections::BTreeMap;
 
     fn page() -> Url {
         Url::parse("https://app.example.com/settings/sources?tab=health").unwrap()
