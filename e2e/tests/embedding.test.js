@@ -85,8 +85,8 @@ test("in a sandboxed frame that may not navigate the top window, Connect opens a
   ));
 
 for (const [scheme, width, height, name] of [
-  ["light", 320, 900, "phone-light"],
-  ["dark", 320, 900, "phone-dark"],
+  ["light", 390, 844, "phone-light"],
+  ["dark", 390, 844, "phone-dark"],
   ["light", 1280, 900, "desktop-light"],
   ["dark", 1280, 900, "desktop-dark"],
 ]) {
