@@ -299,7 +299,7 @@ fn placeholders(template: &str) -> Vec<&str> {
     names
 }
 
-// Host tests (`cargo test`); the browser tests are in tests/web.rs.
+// Host tests (`cargo test`); the browser tests are in tests/web/.
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;

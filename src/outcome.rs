@@ -229,7 +229,7 @@ pub fn resolve(ret: &Return, attempt: Option<&Attempt>, now_ms: f64) -> Resoluti
     })
 }
 
-// Host tests (`cargo test`); the browser tests are in tests/web.rs.
+// Host tests (`cargo test`); the browser tests are in tests/web/.
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;

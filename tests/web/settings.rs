@@ -1,0 +1,161 @@
+//! What the host page configures: which sources are listed (web ones by default, native ones on
+//! request), JSON settings, the status endpoint, invalid settings, and the language.
+
+use crate::support::*;
+use thryve_connect::protocol::endpoint::{SESSION_PATH, STATUS_PATH};
+use wasm_bindgen_test::*;
+
+#[wasm_bindgen_test]
+async fn lists_every_web_source_and_no_native_one() {
+    setup();
+    token_ok();
+    let screen = Fixture::new(&[]);
+    ready(&screen).await;
+    let names: Vec<String> = screen
+        .all(".tc-source__name")
+        .iter()
+        .map(|e| e.text_content().unwrap())
+        .collect();
+    assert_eq!(names.len(), 16);
+    for name in [
+        "Fitbit",
+        "Garmin",
+        "Strava",
+        "Oura",
+        "Withings",
+        "FreeStyle Libre",
+    ] {
+        assert!(names.iter().any(|n| n == name), "{name} missing");
+    }
+    for native in ["Apple Health", "Samsung Health", "Health Connect", "ShenAI"] {
+        assert!(!names.iter().any(|n| n == native), "{native} shown");
+    }
+    // No state known yet: both actions offered.
+    assert!(screen.button("Disconnect Fitbit").is_some());
+    assert_eq!(screen.state(1).as_deref(), Some("unknown"));
+    // A monogram stands in for a logo.
+    let mark = screen
+        .row(1)
+        .query_selector(".tc-source__monogram")
+        .unwrap()
+        .unwrap();
+    assert_eq!(mark.text_content().as_deref(), Some("F"));
+}
+
+#[wasm_bindgen_test]
+async fn native_sources_are_mentioned_without_a_button_when_asked() {
+    setup();
+    token_ok();
+    let screen = Fixture::new(&[("data-sources", "5,1,44"), ("data-show-native", "true")]);
+    ready(&screen).await;
+    let apple = screen.row(5);
+    assert!(apple
+        .text_content()
+        .unwrap()
+        .contains("Available in our mobile app"));
+    assert_eq!(apple.get_attribute("data-state").as_deref(), Some("native"));
+    assert!(apple.query_selector("button").unwrap().is_none());
+    assert!(screen.button("Connect Apple Health").is_none());
+    assert!(screen.button("Connect Health Connect").is_none());
+    let order: Vec<String> = screen
+        .all("[data-source-id]")
+        .iter()
+        .map(|e| e.get_attribute("data-source-id").unwrap())
+        .collect();
+    assert_eq!(order, vec!["5", "1", "44"]);
+}
+
+#[wasm_bindgen_test]
+async fn json_settings_rename_reorder_and_add_logos() {
+    setup();
+    token_ok();
+    let screen = Fixture::with_json(
+        &[],
+        Some(
+            r#"{"sources":[11,1],"names":{"1":"Fitbit (Google)"},"logos":{"11":"/strava.svg"},"featured":[1]}"#,
+        ),
+    );
+    until("the list", || {
+        screen
+            .button("Connect Fitbit (Google)")
+            .is_some_and(|b| !b.has_attribute("disabled"))
+    })
+    .await;
+    let names: Vec<String> = screen
+        .all(".tc-source__name")
+        .iter()
+        .map(|e| e.text_content().unwrap())
+        .collect();
+    assert_eq!(names, vec!["Fitbit (Google)", "Strava"]);
+    assert!(screen
+        .row(1)
+        .text_content()
+        .unwrap()
+        .contains("Recommended"));
+    let logo = screen.row(11).query_selector("img").unwrap().unwrap();
+    assert_eq!(logo.get_attribute("src").as_deref(), Some("/strava.svg"));
+    assert_eq!(logo.get_attribute("alt").as_deref(), Some(""));
+}
+
+#[wasm_bindgen_test]
+async fn the_status_endpoint_decides_the_state() {
+    setup();
+    token_ok();
+    stub_route(STATUS_PATH, 200, vec![r#"{"connected":[1,11]}"#.into()]);
+    let screen = Fixture::new(&[("data-status-endpoint", STATUS_PATH)]);
+    until("Fitbit connected", || {
+        screen.state(1).as_deref() == Some("connected")
+    })
+    .await;
+    assert_eq!(screen.state(11).as_deref(), Some("connected"));
+    assert_eq!(screen.state(2).as_deref(), Some("not-connected"));
+    assert!(
+        screen.button("Disconnect Fitbit").is_some() && screen.button("Connect Fitbit").is_none()
+    );
+    assert!(
+        screen.button("Connect Garmin").is_some() && screen.button("Disconnect Garmin").is_none()
+    );
+    assert!(screen.text().contains("2 sources connected"));
+}
+
+#[wasm_bindgen_test]
+async fn invalid_settings_show_a_configuration_error() {
+    setup();
+    token_ok();
+    let screen = Fixture::new(&[
+        ("data-open", "popup"),
+        ("data-redirect-uri", "https://elsewhere.example/"),
+    ]);
+    until("the configuration error", || {
+        screen.by_role("alert").is_some()
+    })
+    .await;
+    let text = screen.text_of_role("alert");
+    assert!(text.contains("not set up correctly"));
+    assert!(
+        text.contains("data-open") && text.contains("data-redirect-uri"),
+        "{text}"
+    );
+    assert!(screen.all("button").is_empty());
+    assert!(
+        requests_to(SESSION_PATH).is_empty(),
+        "no session for a broken screen"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn german_screen_and_locale_sent_to_the_token_endpoint() {
+    setup();
+    token_ok();
+    let screen = Fixture::new(&[("data-locale", "de")]);
+    until("German buttons", || {
+        screen
+            .button("Fitbit verbinden")
+            .is_some_and(|b| !b.has_attribute("disabled"))
+    })
+    .await;
+    assert!(screen.text().contains("Datenquellen verbinden"));
+    let sent = requests_to(SESSION_PATH);
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    assert_eq!(sent[0].body.as_deref(), Some(r#"{"locale":"de"}"#));
+}
