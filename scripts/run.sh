@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Builds the app and starts the server in sandbox mode (an offline Thryve stand-in), or in live
 # mode when THRYVE_* credentials are set (README, "Server settings"). Open the address it prints.
+# Every setting is an environment variable (or a flag: target/release/thryve-connect-server --help).
+# The sandbox listens on loopback only, unless THRYVE_MODE=sandbox says it is meant otherwise.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

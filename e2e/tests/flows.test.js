@@ -68,7 +68,9 @@ test("disconnect in background mode: confirmation, a revoke GET with direct=true
   withScreen({}, async ({ server, page, context }) => {
     // Seed: Withings is connected for this browser's sandbox user.
     await context.request.get(`${server.url}/`);
-    const session = await (await context.request.post(`${server.url}/api/connection-session`)).json();
+    const session = await (
+      await context.request.post(`${server.url}/api/connection-session`, { headers: { "content-type": "application/json" } })
+    ).json();
     const token = new URL(session.data.url).searchParams.get("connectionSessionToken");
     await context.request.post(`${server.url}/sandbox/authorize`, {
       form: { token, dataSource: "8", decision: "allow" },

@@ -21,6 +21,7 @@ use thryve_connect_protocol::endpoint::{
 };
 use thryve_connect_protocol::{thryve, LOCALES};
 use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use url::Url;
 
@@ -47,10 +48,17 @@ impl Backend {
     pub fn new(settings: &Settings) -> Backend {
         match &settings.mode {
             Mode::Live(live) => Backend::Live {
-                thryve: Box::new(Thryve::new(live, settings.upstream_timeout)),
+                thryve: Box::new(Thryve::new(
+                    live,
+                    settings.upstream_timeout,
+                    &settings.limits,
+                )),
                 user_header: live.user_header.clone(),
             },
-            Mode::Sandbox { token_ttl, .. } => Backend::Sandbox(Arc::new(Sandbox::new(*token_ttl))),
+            Mode::Sandbox {
+                token_ttl,
+                test_hooks,
+            } => Backend::Sandbox(Arc::new(Sandbox::new(*token_ttl, *test_hooks))),
         }
     }
 
@@ -63,13 +71,16 @@ impl Backend {
     }
 }
 
-/// The token and status endpoints on `backend`, with the body limit, `Cache-Control: no-store`
-/// and, when `settings` allow other origins, CORS for them.
+/// The token and status endpoints on `backend`, with the body limit (a larger declared
+/// `Content-Length` is refused at once), JSON for every error, `Cache-Control: no-store` and,
+/// when `settings` allow other origins, CORS for them.
 pub fn router(backend: Backend, settings: &Settings) -> Router {
     let api = Router::new()
         .route(SESSION_PATH, post(connection_session))
         .route(STATUS_PATH, get(connection_status))
         .layer(DefaultBodyLimit::max(MAX_BODY))
+        .layer(RequestBodyLimitLayer::new(MAX_BODY))
+        .layer(axum::middleware::map_response(crate::layers::json_errors))
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,
             HeaderValue::from_static("no-store"),
@@ -133,9 +144,22 @@ fn upstream_error(what: &str, err: UpstreamError) -> Response {
     (StatusCode::BAD_GATEWAY, Json(body)).into_response()
 }
 
-fn header_user(headers: &HeaderMap, name: &HeaderName) -> Option<String> {
-    let value = headers.get(name)?.to_str().ok()?.trim();
-    (!value.is_empty() && value.len() <= 256).then(|| value.to_owned())
+/// The user the header names; two or more values are refused (which one would the host's
+/// authentication have meant?).
+fn header_user(headers: &HeaderMap, name: &HeaderName) -> Result<Option<String>, Reject> {
+    let mut values = headers.get_all(name).iter();
+    let first = values.next();
+    if values.next().is_some() {
+        return Err(reject(
+            StatusCode::BAD_REQUEST,
+            "ambiguous_user",
+            "the request names more than one user",
+        ));
+    }
+    let value = first.and_then(|v| v.to_str().ok()).map(str::trim);
+    Ok(value
+        .filter(|v| !v.is_empty() && v.len() <= 256)
+        .map(str::to_owned))
 }
 
 fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
@@ -155,7 +179,8 @@ fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
 }
 
 /// The user asking. Live: the trusted header set by the host's authentication, or 401.
-/// Sandbox: that header when present, else the sandbox cookie.
+/// Sandbox: that header when present, else the sandbox cookie. The header twice: 400. The 401
+/// does not name the header (clients need not learn what the proxy sets).
 fn identify(backend: &Backend, headers: &HeaderMap) -> Result<String, Reject> {
     let (name, fallback) = match backend {
         Backend::Live { user_header, .. } => (user_header.clone(), None),
@@ -164,13 +189,9 @@ fn identify(backend: &Backend, headers: &HeaderMap) -> Result<String, Reject> {
             cookie(headers, SANDBOX_COOKIE),
         ),
     };
-    header_user(headers, &name).or(fallback).ok_or_else(|| {
-        reject(
-            StatusCode::UNAUTHORIZED,
-            "unauthenticated",
-            format!("no user: the {name} header is missing"),
-        )
-    })
+    header_user(headers, &name)?
+        .or(fallback)
+        .ok_or_else(|| reject(StatusCode::UNAUTHORIZED, "unauthenticated", "not signed in"))
 }
 
 /// Sandbox mode: every browser is a sandbox user, named by a cookie set on its first page
@@ -201,12 +222,10 @@ pub async fn sandbox_user(mut request: Request, next: Next) -> Response {
     response
 }
 
-/// Reads the optional [`SessionRequest`] body. Refuses other content types, malformed JSON and
-/// unsupported locales.
+/// Reads the optional [`SessionRequest`] body. Refuses other content types (even without a
+/// body: a cross-site form cannot send `application/json`, so it cannot start a session),
+/// malformed JSON and unsupported locales.
 fn requested_locale(headers: &HeaderMap, body: &Bytes) -> Result<Option<String>, Reject> {
-    if body.iter().all(u8::is_ascii_whitespace) {
-        return Ok(None);
-    }
     let json_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -216,8 +235,11 @@ fn requested_locale(headers: &HeaderMap, body: &Bytes) -> Result<Option<String>,
         return Err(reject(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "unsupported_media_type",
-            "send no body, or JSON with Content-Type: application/json",
+            "send Content-Type: application/json (with a JSON body, or none)",
         ));
+    }
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(None);
     }
     // Parsed in two steps so that each mistake keeps its own answer: not JSON or not an object
     // is `bad_json`; an object whose locale is neither a string nor null is `bad_locale`.

@@ -1,17 +1,20 @@
-//! `thryve-connect-server`: reads its settings from the environment (README, "Server settings"),
-//! prints where it listens, and serves until ctrl-c.
+//! `thryve-connect-server`: reads its settings from its flags, each falling back to an
+//! environment variable (`--help`; README, "Server settings"), prints its mode and where it
+//! listens, and serves until Ctrl-C or SIGTERM.
 
-use thryve_connect_server::Settings;
+use clap::Parser;
+use thryve_connect_server::Cli;
 
 #[tokio::main]
 async fn main() {
+    let cli = Cli::parse();
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
         )
         .with_target(false)
         .init();
-    let settings = match Settings::from_env(|name| std::env::var(name).ok()) {
+    let settings = match cli.settings() {
         Ok(settings) => settings,
         Err(problems) => {
             eprintln!("thryve-connect-server: invalid settings:\n{problems}");

@@ -1,10 +1,13 @@
 //! The sandbox's state: an offline stand-in for Thryve, with connection sessions whose tokens
-//! expire, each user's connected sources, and a log of what it saw, all in memory. Its pages are
-//! in `sandbox_pages` (routes) and `sandbox_html` (templates).
+//! expire, each user's connected sources, and (with the test hooks) a log of what it saw, all in
+//! memory and all bounded: expired tokens leave a queue ordered by expiry, each user keeps at
+//! most [`TOKENS_PER_USER`] live tokens, a user with nothing connected takes no memory, and the
+//! log keeps [`LOG_ENTRIES`] entries of short fields. Its pages are in `sandbox_pages` (routes)
+//! and `sandbox_html` (templates).
 
 use rand::Rng;
 use serde::Serialize;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, VecDeque};
 use std::fmt;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -23,12 +26,19 @@ pub enum SessionFault {
     Garbage,
 }
 
+/// How many live tokens a user keeps; a new session drops the user's oldest beyond this.
+pub const TOKENS_PER_USER: usize = 16;
+/// How many entries the log keeps (the oldest go first).
+pub const LOG_ENTRIES: usize = 200;
+/// The longest field the log keeps, in characters; longer ones are cut.
+pub const LOG_FIELD: usize = 256;
+
 /// What the sandbox saw, for tests: every page hit and revoke.
 #[derive(Clone, Debug, Serialize)]
 pub struct LogEntry {
     /// `connect-page`, `authorize`, `revoke-page` or `revoke`.
     pub event: &'static str,
-    /// The request's parameters, as sent.
+    /// The request's parameters, as sent (cut to [`LOG_FIELD`] characters).
     pub token: Option<String>,
     #[serde(rename = "dataSource")]
     pub data_source: Option<String>,
@@ -36,6 +46,28 @@ pub struct LogEntry {
     pub direct: Option<String>,
     /// What came of it: `connected`, `denied`, `refused`, `revoked`; none for a page shown.
     pub outcome: Option<&'static str>,
+}
+
+impl LogEntry {
+    /// The entry with every field cut to [`LOG_FIELD`] characters.
+    fn truncated(mut self) -> LogEntry {
+        for field in [
+            &mut self.token,
+            &mut self.data_source,
+            &mut self.redirect_uri,
+            &mut self.direct,
+        ] {
+            if let Some((cut, _)) = field
+                .as_deref()
+                .and_then(|f| f.char_indices().nth(LOG_FIELD))
+            {
+                if let Some(value) = field.as_mut() {
+                    value.truncate(cut);
+                }
+            }
+        }
+        self
+    }
 }
 
 struct Token {
@@ -46,15 +78,53 @@ struct Token {
 #[derive(Default)]
 struct State {
     tokens: HashMap<String, Token>,
+    /// Every issued token, in order of expiry (tokens share one time to live).
+    expiry: VecDeque<(Instant, String)>,
+    /// Each user's live tokens, oldest first; users without one have no entry.
+    by_user: HashMap<String, VecDeque<String>>,
+    /// Users with at least one connected source; others have no entry.
     connected: HashMap<String, BTreeSet<SourceId>>,
-    log: Vec<LogEntry>,
+    log: VecDeque<LogEntry>,
     fault: SessionFault,
+}
+
+impl State {
+    /// Forgets a token (and its user's entry once the user has none).
+    fn forget(&mut self, token: &str) {
+        let Some(Token { user, .. }) = self.tokens.remove(token) else {
+            return;
+        };
+        if let Some(list) = self.by_user.get_mut(&user) {
+            list.retain(|t| t != token);
+            if list.is_empty() {
+                self.by_user.remove(&user);
+            }
+        }
+    }
+
+    /// Drops the tokens expired at `now` from the front of the expiry queue; returns how many
+    /// queue entries it looked at (the expired ones and at most one more), whatever the number
+    /// of live tokens.
+    fn sweep(&mut self, now: Instant) -> usize {
+        let mut looked = 0;
+        while let Some((expires, _)) = self.expiry.front() {
+            looked += 1;
+            if *expires > now {
+                break;
+            }
+            if let Some((_, token)) = self.expiry.pop_front() {
+                self.forget(&token);
+            }
+        }
+        looked
+    }
 }
 
 /// The sandbox, shared by its token endpoint and its pages.
 pub struct Sandbox {
     state: Mutex<State>,
     ttl: Duration,
+    log: bool,
 }
 
 /// Why a token cannot be used.
@@ -78,11 +148,12 @@ impl fmt::Display for TokenProblem {
 impl std::error::Error for TokenProblem {}
 
 impl Sandbox {
-    /// An empty sandbox whose tokens live for `ttl`.
-    pub fn new(ttl: Duration) -> Sandbox {
+    /// An empty sandbox whose tokens live for `ttl`; `log` keeps a log (for the test hooks).
+    pub fn new(ttl: Duration, log: bool) -> Sandbox {
         Sandbox {
             state: Mutex::new(State::default()),
             ttl,
+            log,
         }
     }
 
@@ -113,9 +184,21 @@ impl Sandbox {
             rng.gen_range(0..10_000_000_000u64),
             rng.gen_range(0..10_000_000_000_000_000_000u64)
         );
-        let expires = Instant::now() + self.ttl;
+        let now = Instant::now();
+        let expires = now + self.ttl;
         self.with(|s| {
-            s.tokens.retain(|_, t| t.expires > Instant::now());
+            s.sweep(now);
+            let list = s.by_user.entry(user.to_owned()).or_default();
+            list.push_back(token.clone());
+            let dropped = if list.len() > TOKENS_PER_USER {
+                list.pop_front()
+            } else {
+                None
+            };
+            if let Some(oldest) = dropped {
+                // Its queue entry stays until it is due and then finds nothing to forget.
+                s.forget(&oldest);
+            }
             s.tokens.insert(
                 token.clone(),
                 Token {
@@ -123,6 +206,13 @@ impl Sandbox {
                     expires,
                 },
             );
+            s.expiry.push_back((expires, token.clone()));
+            // Tokens dropped by the cap leave their queue entries behind: compact now and then
+            // (amortised constant work), so that the queue stays within twice the live tokens.
+            if s.expiry.len() > 2 * s.tokens.len() + 64 {
+                let State { expiry, tokens, .. } = s;
+                expiry.retain(|(_, t)| tokens.contains_key(t));
+            }
         });
         token
     }
@@ -144,35 +234,50 @@ impl Sandbox {
     /// Connects or disconnects a source for `user`.
     pub fn set_connected(&self, user: &str, source: SourceId, connected: bool) {
         self.with(|s| {
-            let set = s.connected.entry(user.to_owned()).or_default();
             if connected {
-                set.insert(source);
-            } else {
+                s.connected
+                    .entry(user.to_owned())
+                    .or_default()
+                    .insert(source);
+            } else if let Some(set) = s.connected.get_mut(user) {
                 set.remove(&source);
+                if set.is_empty() {
+                    s.connected.remove(user);
+                }
             }
         });
     }
 
-    /// Adds to the log (which keeps the last 1000 entries).
+    /// Adds to the log, when the sandbox keeps one (the last [`LOG_ENTRIES`] entries, each
+    /// field cut to [`LOG_FIELD`] characters).
     pub fn record(&self, entry: LogEntry) {
+        if !self.log {
+            return;
+        }
+        let entry = entry.truncated();
         self.with(|s| {
-            if s.log.len() >= 1000 {
-                s.log.remove(0);
+            if s.log.len() >= LOG_ENTRIES {
+                s.log.pop_front();
             }
-            s.log.push(entry);
+            s.log.push_back(entry);
         });
     }
 
     /// The log, oldest first.
     pub fn log(&self) -> Vec<LogEntry> {
-        self.with(|s| s.log.clone())
+        self.with(|s| s.log.iter().cloned().collect())
     }
 
-    /// Expires every token now (for tests of the expired-token path).
+    /// Expires every token now (for tests of the expired-token path). They are kept (so that
+    /// they answer "expired", not "unknown") until the next sweep.
     pub fn expire_tokens(&self) {
         self.with(|s| {
+            let now = Instant::now();
             for token in s.tokens.values_mut() {
-                token.expires = Instant::now();
+                token.expires = now;
+            }
+            for entry in s.expiry.iter_mut() {
+                entry.0 = now;
             }
         });
     }
@@ -184,7 +289,7 @@ mod tests {
 
     #[test]
     fn tokens_expire_and_belong_to_their_user() {
-        let sandbox = Sandbox::new(Duration::from_secs(60));
+        let sandbox = Sandbox::new(Duration::from_secs(60), false);
         let token = sandbox.new_session("alice");
         assert_eq!(token.len(), 30);
         assert_eq!(token.as_bytes()[10], b'X');
@@ -196,11 +301,119 @@ mod tests {
 
     #[test]
     fn state_is_per_user() {
-        let sandbox = Sandbox::new(Duration::from_secs(60));
+        let sandbox = Sandbox::new(Duration::from_secs(60), false);
         sandbox.set_connected("alice", 1, true);
         sandbox.set_connected("alice", 11, true);
         sandbox.set_connected("alice", 1, false);
         assert_eq!(sandbox.connected("alice"), BTreeSet::from([11]));
         assert!(sandbox.connected("bob").is_empty());
+    }
+
+    fn sizes(sandbox: &Sandbox) -> (usize, usize, usize, usize) {
+        sandbox.with(|s| {
+            (
+                s.tokens.len(),
+                s.expiry.len(),
+                s.by_user.len(),
+                s.connected.len(),
+            )
+        })
+    }
+
+    #[test]
+    fn a_sweep_looks_only_at_expired_tokens_whatever_their_number() {
+        // 10,000 live tokens of 1,000 users: a new session looks at one queue entry.
+        let sandbox = Sandbox::new(Duration::from_secs(600), false);
+        for i in 0..10_000 {
+            sandbox.new_session(&format!("user{}", i % 1000));
+        }
+        assert_eq!(sizes(&sandbox), (10_000, 10_000, 1000, 0));
+        assert_eq!(sandbox.with(|s| s.sweep(Instant::now())), 1);
+        // Once all have expired, the next sweep pops exactly those, and the users go too.
+        sandbox.expire_tokens();
+        let looked = sandbox.with(|s| s.sweep(Instant::now() + Duration::from_millis(1)));
+        assert_eq!(looked, 10_000);
+        assert_eq!(sizes(&sandbox), (0, 0, 0, 0));
+        sandbox.new_session("alice");
+        assert_eq!(sandbox.with(|s| s.sweep(Instant::now())), 1);
+    }
+
+    #[test]
+    fn each_user_keeps_at_most_sixteen_live_tokens() {
+        let sandbox = Sandbox::new(Duration::from_secs(600), false);
+        let tokens: Vec<String> = (0..40).map(|_| sandbox.new_session("mallory")).collect();
+        let other = sandbox.new_session("alice");
+        assert_eq!(sizes(&sandbox).0, TOKENS_PER_USER + 1);
+        assert_eq!(
+            sandbox.user_of(&tokens[0]),
+            Err(TokenProblem::Unknown),
+            "oldest dropped"
+        );
+        assert_eq!(sandbox.user_of(&tokens[39]), Ok("mallory".into()));
+        assert_eq!(
+            sandbox.user_of(&tokens[40 - TOKENS_PER_USER]),
+            Ok("mallory".into())
+        );
+        assert_eq!(
+            sandbox.user_of(&other),
+            Ok("alice".into()),
+            "others keep theirs"
+        );
+        for _ in 0..1000 {
+            sandbox.new_session("mallory");
+        }
+        let (tokens, queue, users, _) = sizes(&sandbox);
+        assert_eq!((tokens, users), (TOKENS_PER_USER + 1, 2));
+        assert!(
+            queue <= 2 * tokens + 65,
+            "the queue stays bounded too: {queue}"
+        );
+    }
+
+    #[test]
+    fn users_with_nothing_connected_take_no_memory() {
+        let sandbox = Sandbox::new(Duration::from_secs(60), false);
+        for i in 0..100 {
+            sandbox.set_connected(&format!("revoker{i}"), 1, false);
+        }
+        assert_eq!(sizes(&sandbox).3, 0, "a revoke of nothing adds nothing");
+        sandbox.set_connected("alice", 1, true);
+        sandbox.set_connected("alice", 1, false);
+        assert_eq!(sizes(&sandbox).3, 0);
+        assert!(sandbox.connected("alice").is_empty());
+    }
+
+    fn entry(token: &str) -> LogEntry {
+        LogEntry {
+            event: "connect-page",
+            token: Some(token.to_owned()),
+            data_source: Some("é".repeat(1000)),
+            redirect_uri: None,
+            direct: None,
+            outcome: None,
+        }
+    }
+
+    #[test]
+    fn the_log_is_kept_only_for_tests_and_bounded() {
+        let quiet = Sandbox::new(Duration::from_secs(60), false);
+        quiet.record(entry("t"));
+        assert!(quiet.log().is_empty(), "no log without the test hooks");
+
+        let sandbox = Sandbox::new(Duration::from_secs(60), true);
+        for i in 0..LOG_ENTRIES + 50 {
+            sandbox.record(entry(&format!("{i}{}", "x".repeat(1 << 20))));
+        }
+        let log = sandbox.log();
+        assert_eq!(log.len(), LOG_ENTRIES);
+        assert!(
+            log[0].token.as_deref().unwrap().starts_with("50x"),
+            "oldest go first"
+        );
+        assert_eq!(log[0].token.as_deref().unwrap().chars().count(), LOG_FIELD);
+        assert_eq!(
+            log[0].data_source.as_deref().unwrap().chars().count(),
+            LOG_FIELD
+        );
     }
 }

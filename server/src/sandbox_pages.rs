@@ -55,7 +55,12 @@ pub fn router(sandbox: Arc<Sandbox>, test_hooks: bool) -> Router {
     } else {
         pages
     };
-    pages.with_state(sandbox)
+    // The forms are a few short fields: a small body limit (16 KiB), not axum's 2 MB.
+    pages
+        .layer(axum::extract::DefaultBodyLimit::max(
+            crate::layers::MAX_BODY,
+        ))
+        .with_state(sandbox)
 }
 
 /// The parameters of Thryve's direct pages and of the sandbox's forms. Each is optional text, so

@@ -1,7 +1,19 @@
 //! The server's settings, read once from environment variables (see the README, "Server
-//! settings") into checked, typed values: every problem is reported at start, none is found (or
-//! quietly worked around) later.
+//! settings"; each also has a command-line flag, see `cli`) into checked, typed values: every
+//! problem is reported at start, none is found (or quietly worked around) later.
+//!
+//! The variables: `THRYVE_MODE` (`sandbox` or `live`; without it, live when Thryve's credentials
+//! are given, else sandbox, which then must listen on a loopback address), `THRYVE_USERNAME`,
+//! `THRYVE_PASSWORD`, `THRYVE_AUTH_ID`, `THRYVE_AUTH_SECRET`, `THRYVE_USER_ID_KEY`,
+//! `THRYVE_USER_HEADER`, `THRYVE_API_URL` and `THRYVE_CONNECT_URL` (`https://`, or `http://` on
+//! a loopback host), `THRYVE_TIMEOUT_SECS` (10), `SANDBOX_TOKEN_TTL_SECS` (600),
+//! `SANDBOX_TEST_HOOKS`, `LISTEN_ADDR` (127.0.0.1:3000), `ALLOWED_ORIGINS`, `FRAME_ANCESTORS`,
+//! `DIST_DIR` (dist), and the [`Limits`]: `HEADER_TIMEOUT_SECS` (10), `REQUEST_TIMEOUT_SECS`
+//! (30), `MAX_CONNECTIONS` (1024), `THRYVE_TOKEN_CACHE_SIZE` (10000),
+//! `THRYVE_TOKEN_CACHE_TTL_SECS` (3600).
 
+use crate::limits::Limits;
+use crate::parse::{parse_origins, parse_secs, parse_url, secure};
 use axum::http::{HeaderName, HeaderValue};
 use std::fmt;
 use std::net::SocketAddr;
@@ -133,6 +145,8 @@ pub struct Settings {
     pub upstream_timeout: Duration,
     /// Thryve's direct connection pages (for the CSP `connect-src` of the background revoke).
     pub thryve_connect_url: Url,
+    /// Time-outs, the connection cap, the live token cache.
+    pub limits: Limits,
 }
 
 /// Why the settings are unusable: every problem found, one sentence each. Never holds a secret.
@@ -183,7 +197,36 @@ impl Settings {
         ]
         .map(|name| (name, get(name)));
         let given = secrets.iter().filter(|(_, v)| v.is_some()).count();
-        let mode = if given == 0 {
+        let listen = get("LISTEN_ADDR").unwrap_or_else(|| DEFAULT_LISTEN.into());
+        let listen = listen
+            .parse::<SocketAddr>()
+            .map_err(|_| {
+                problems.push(format!(
+                    "LISTEN_ADDR {listen:?} is not an address such as 127.0.0.1:3000"
+                ))
+            })
+            .ok();
+        let explicit = get("THRYVE_MODE").map(|m| m.to_ascii_lowercase());
+        match (explicit.as_deref(), given) {
+            (None, _) | (Some("live"), _) => {}
+            (Some("sandbox"), 0) => {}
+            (Some("sandbox"), _) => problems.push(
+                "THRYVE_MODE is sandbox, but Thryve credentials are set: unset them or ask for live mode"
+                    .into(),
+            ),
+            (Some(other), _) => {
+                problems.push(format!("THRYVE_MODE {other:?} must be sandbox or live"))
+            }
+        }
+        if explicit.is_none() && given == 0 {
+            if let Some(listen) = listen.filter(|l| !l.ip().is_loopback()) {
+                problems.push(format!(
+                    "sandbox mode (no Thryve credentials) on {listen}, which other machines can reach: \
+                     set THRYVE_MODE=sandbox (--mode sandbox) to mean it, or listen on 127.0.0.1"
+                ));
+            }
+        }
+        let mode = if given == 0 && explicit.as_deref() != Some("live") {
             let token_ttl = parse_secs(
                 get("SANDBOX_TOKEN_TTL_SECS"),
                 DEFAULT_TOKEN_TTL_SECS,
@@ -196,6 +239,7 @@ impl Settings {
                 test_hooks,
             })
         } else if given < secrets.len() {
+            // Also when `THRYVE_MODE=live` is given without any credentials.
             let missing: Vec<&str> = secrets
                 .iter()
                 .filter(|(_, v)| v.is_none())
@@ -214,6 +258,7 @@ impl Settings {
                 "THRYVE_API_URL",
                 &mut problems,
             );
+            let api_url = api_url.filter(|url| secure(url, "THRYVE_API_URL", &mut problems));
             let key = get("THRYVE_USER_ID_KEY");
             match &key {
                 None => problems.push("THRYVE_USER_ID_KEY is required in live mode (a random secret of at least 32 characters)".into()),
@@ -246,15 +291,6 @@ impl Settings {
             }
         };
 
-        let listen = get("LISTEN_ADDR").unwrap_or_else(|| DEFAULT_LISTEN.into());
-        let listen = listen
-            .parse::<SocketAddr>()
-            .map_err(|_| {
-                problems.push(format!(
-                    "LISTEN_ADDR {listen:?} is not an address such as 127.0.0.1:3000"
-                ))
-            })
-            .ok();
         let allowed_origins = parse_origins(get("ALLOWED_ORIGINS"), &mut problems);
         let frame_ancestors = match get("FRAME_ANCESTORS").map(|v| v.parse::<FrameAncestors>()) {
             None => FrameAncestors::none(),
@@ -277,7 +313,9 @@ impl Settings {
                 .unwrap_or(DEFAULT_CONNECT_BASE),
             "THRYVE_CONNECT_URL",
             &mut problems,
-        );
+        )
+        .filter(|url| secure(url, "THRYVE_CONNECT_URL", &mut problems));
+        let limits = Limits::from_env(get, &mut problems);
 
         match (mode, listen, thryve_connect_url) {
             (Some(mode), Some(listen), Some(thryve_connect_url)) if problems.is_empty() => {
@@ -289,6 +327,7 @@ impl Settings {
                     dist_dir,
                     upstream_timeout,
                     thryve_connect_url,
+                    limits,
                 })
             }
             _ => Err(SettingsError { problems }),
@@ -308,6 +347,7 @@ impl Settings {
             dist_dir,
             upstream_timeout: Duration::from_secs(10),
             thryve_connect_url: Url::parse(DEFAULT_CONNECT_BASE).expect("a valid constant"),
+            limits: Limits::default(),
         }
     }
 
@@ -325,58 +365,6 @@ impl Settings {
                 ..
             }
         )
-    }
-}
-
-/// `ALLOWED_ORIGINS`: comma-separated `http(s)://host[:port]`, each a valid header value.
-fn parse_origins(value: Option<String>, problems: &mut Vec<String>) -> Vec<HeaderValue> {
-    let Some(value) = value else {
-        return Vec::new();
-    };
-    value
-        .split(',')
-        .map(|o| o.trim().trim_end_matches('/'))
-        .filter(|o| !o.is_empty())
-        .filter_map(|origin| {
-            let header = HeaderValue::from_str(origin).ok();
-            let origin_like = origin.starts_with("https://") || origin.starts_with("http://");
-            if header.is_none() || !origin_like {
-                problems.push(format!(
-                    "ALLOWED_ORIGINS: {origin:?} is not an origin such as https://app.example.com"
-                ));
-            }
-            header.filter(|_| origin_like)
-        })
-        .collect()
-}
-
-fn parse_secs(
-    value: Option<String>,
-    default: u64,
-    name: &str,
-    problems: &mut Vec<String>,
-) -> Duration {
-    match value {
-        None => Duration::from_secs(default),
-        Some(v) => match v.parse::<u64>() {
-            Ok(n) if n > 0 => Duration::from_secs(n),
-            _ => {
-                problems.push(format!(
-                    "{name} {v:?} must be a whole number of seconds above 0"
-                ));
-                Duration::from_secs(default)
-            }
-        },
-    }
-}
-
-fn parse_url(value: &str, name: &str, problems: &mut Vec<String>) -> Option<Url> {
-    match Url::parse(value) {
-        Ok(url) if matches!(url.scheme(), "http" | "https") => Some(url),
-        _ => {
-            problems.push(format!("{name} {value:?} is not an http(s) URL"));
-            None
-        }
     }
 }
 
@@ -508,5 +496,69 @@ mod tests {
         }
         assert!("".parse::<FrameAncestors>().is_err());
         assert!(FrameAncestors::default().forbids_framing());
+    }
+
+    #[test]
+    fn thryve_urls_must_be_https_except_on_loopback() {
+        for ok in [
+            "https://api.example.com",
+            "http://127.0.0.1:9000",
+            "http://127.3.4.5",
+            "http://[::1]:9000/x",
+            "http://localhost:1234",
+            "http://LOCALHOST",
+        ] {
+            assert!(live_with(&[("THRYVE_API_URL", ok)]).is_ok(), "{ok}");
+            assert!(from(&[("THRYVE_CONNECT_URL", ok)]).is_ok(), "{ok}");
+        }
+        for bad in [
+            "http://api.thryve.de",
+            "http://localhost.evil.example",
+            "http://10.0.0.1",
+            "http://[::2]",
+        ] {
+            let err = live_with(&[("THRYVE_API_URL", bad)]).unwrap_err();
+            assert!(
+                err.problems()[0].starts_with("THRYVE_API_URL")
+                    && err.to_string().contains("https://"),
+                "{bad}: {err}"
+            );
+            let err = from(&[("THRYVE_CONNECT_URL", bad)]).unwrap_err();
+            assert!(
+                err.problems()[0].starts_with("THRYVE_CONNECT_URL"),
+                "{bad}: {err}"
+            );
+        }
+    }
+
+    #[test]
+    fn mode_is_explicit_or_inferred_and_sandbox_stays_on_loopback() {
+        assert!(from(&[("LISTEN_ADDR", "[::1]:3000")]).unwrap().is_sandbox());
+        let err = from(&[("LISTEN_ADDR", "0.0.0.0:3000")]).unwrap_err();
+        assert!(err.to_string().contains("THRYVE_MODE=sandbox"), "{err}");
+        let explicit = from(&[("LISTEN_ADDR", "0.0.0.0:3000"), ("THRYVE_MODE", "sandbox")]);
+        assert!(explicit.unwrap().is_sandbox());
+        let err = from(&[("THRYVE_MODE", "live")]).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("missing: THRYVE_USERNAME, THRYVE_PASSWORD"),
+            "{err}"
+        );
+        let live = live_with(&[("THRYVE_MODE", "LIVE"), ("LISTEN_ADDR", "0.0.0.0:3000")]);
+        assert!(!live.unwrap().is_sandbox(), "live on any address");
+        assert!(live_with(&[("THRYVE_MODE", "sandbox")]).is_err());
+        assert!(from(&[("THRYVE_MODE", "demo")])
+            .unwrap_err()
+            .to_string()
+            .contains("must be sandbox or live"));
+    }
+
+    #[test]
+    fn limits_are_read_with_the_rest() {
+        let settings = from(&[("MAX_CONNECTIONS", "3"), ("HEADER_TIMEOUT_SECS", "2")]).unwrap();
+        assert_eq!(settings.limits.max_connections, 3);
+        assert_eq!(settings.limits.header_timeout, Duration::from_secs(2));
+        assert_eq!(settings.limits.request_timeout, Duration::from_secs(30));
+        assert!(from(&[("MAX_CONNECTIONS", "many")]).is_err());
     }
 }

@@ -1,16 +1,20 @@
 //! Thryve's API as its documentation describes it: `v5/accessToken`, `widget/v6/connection`
-//! and `v5/userInformation`, each with the two Basic authorization headers.
+//! and `v5/userInformation`, each with the two Basic authorization headers. Redirects are not
+//! followed (the secrets stay with Thryve's host), answers are read up to [`MAX_ANSWER`], and
+//! the users' access tokens are cached in a bounded [`TokenCache`].
 
+use crate::limits::Limits;
 use crate::settings::{Credentials, Live};
+use crate::token_cache::TokenCache;
 use axum::body::Bytes;
 use base64::Engine;
 use hmac::{Hmac, Mac};
 use serde_json::Value;
 use sha2::Sha256;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::fmt;
 use std::sync::Mutex;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use thryve_connect_protocol::thryve::{token_of, TokenError};
 use thryve_connect_protocol::SourceId;
 use url::Url;
@@ -59,14 +63,18 @@ impl UpstreamError {
     }
 }
 
-/// The client. Caches each user's Thryve token (they do not change).
+/// The largest answer read from Thryve; a longer one is an upstream error.
+pub const MAX_ANSWER: usize = 256 * 1024;
+
+/// The client. Caches each user's Thryve token for a while (see [`TokenCache`]); a token Thryve
+/// refuses (401) is dropped and asked for again, once.
 pub struct Thryve {
     http: reqwest::Client,
     api: Url,
     authorization: String,
     app_authorization: String,
     key: String,
-    tokens: Mutex<HashMap<String, String>>,
+    tokens: Mutex<TokenCache>,
 }
 
 impl fmt::Debug for Thryve {
@@ -156,8 +164,9 @@ pub fn check_widget_answer(body: &[u8]) -> Result<Value, UpstreamError> {
 }
 
 impl Thryve {
-    /// A client for `live`'s API and credentials; each call ends after `timeout`.
-    pub fn new(live: &Live, timeout: Duration) -> Thryve {
+    /// A client for `live`'s API and credentials; each call ends after `timeout`; `limits` size
+    /// the token cache.
+    pub fn new(live: &Live, timeout: Duration, limits: &Limits) -> Thryve {
         let Credentials {
             username,
             password,
@@ -168,15 +177,22 @@ impl Thryve {
             .timeout(timeout)
             .connect_timeout(timeout)
             .user_agent("thryve-connect-server")
+            // A 3xx is an upstream error: following it would send the secrets to another host.
+            .redirect(reqwest::redirect::Policy::none())
             .build()
-            .unwrap_or_default();
+            // Only fails if the TLS backend cannot start; a client that follows redirects (the
+            // default) is no fallback.
+            .expect("the HTTP client starts");
         Thryve {
             http,
             api: live.api_url.clone(),
             authorization: basic(username, password),
             app_authorization: basic(auth_id, auth_secret),
             key: live.user_id_key.0.clone(),
-            tokens: Mutex::new(HashMap::new()),
+            tokens: Mutex::new(TokenCache::new(
+                limits.token_cache_size,
+                limits.token_cache_ttl,
+            )),
         }
     }
 
@@ -204,23 +220,41 @@ impl Thryve {
         if !status.is_success() {
             return Err(UpstreamError::Status(status.as_u16()));
         }
-        response
-            .bytes()
-            .await
-            .map_err(|e| UpstreamError::from_reqwest(&e))
+        read_capped(response, MAX_ANSWER).await
     }
 
-    /// The Thryve user token for a host user (created on first use, then cached).
-    pub async fn end_user_token(&self, user_id: &str) -> Result<String, UpstreamError> {
+    fn cache(&self) -> std::sync::MutexGuard<'_, TokenCache> {
+        // A panic while holding the lock leaves a cache behind; keep using it.
+        self.tokens
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Runs `call` with the user's access token; if Thryve refuses a cached one (401), drops it
+    /// and runs `call` once more with a new one.
+    async fn with_token<T, F, Fut>(&self, user_id: &str, call: F) -> Result<T, UpstreamError>
+    where
+        F: Fn(String) -> Fut,
+        Fut: std::future::Future<Output = Result<T, UpstreamError>>,
+    {
+        let (token, cached) = self.end_user_token(user_id).await?;
+        match call(token).await {
+            Err(UpstreamError::Status(401)) if cached => {
+                self.cache().remove(&partner_user_id(&self.key, user_id));
+                let (token, _) = self.end_user_token(user_id).await?;
+                call(token).await
+            }
+            other => other,
+        }
+    }
+
+    /// The Thryve user token for a host user (created on first use, then cached), and whether
+    /// it came from the cache.
+    pub async fn end_user_token(&self, user_id: &str) -> Result<(String, bool), UpstreamError> {
         let partner = partner_user_id(&self.key, user_id);
         debug_assert!(partner.len() <= PARTNER_ID_MAX);
-        if let Some(token) = self
-            .tokens
-            .lock()
-            .ok()
-            .and_then(|t| t.get(&partner).cloned())
-        {
-            return Ok(token);
+        if let Some(token) = self.cache().get(&partner, Instant::now()) {
+            return Ok((token, true));
         }
         let body = self
             .call("v5/accessToken", |r| {
@@ -235,10 +269,8 @@ impl Thryve {
         if !is_token(&token) {
             return Err(UpstreamError::Malformed("accessToken is not a token"));
         }
-        if let Ok(mut tokens) = self.tokens.lock() {
-            tokens.insert(partner, token.clone());
-        }
-        Ok(token)
+        self.cache().insert(&partner, token.clone(), Instant::now());
+        Ok((token, false))
     }
 
     /// A connection session for the user: Thryve's widget answer, checked and unchanged.
@@ -247,27 +279,55 @@ impl Thryve {
         user_id: &str,
         locale: Option<&str>,
     ) -> Result<Value, UpstreamError> {
-        let end_user_id = self.end_user_token(user_id).await?;
-        let mut body = serde_json::json!({ "endUserId": end_user_id });
-        if let Some(locale) = locale {
-            body["locale"] = Value::from(locale);
-        }
-        let answer = self.call("widget/v6/connection", |r| r.json(&body)).await?;
+        let answer = self
+            .with_token(user_id, |end_user_id| async move {
+                let mut body = serde_json::json!({ "endUserId": end_user_id });
+                if let Some(locale) = locale {
+                    body["locale"] = Value::from(locale);
+                }
+                self.call("widget/v6/connection", |r| r.json(&body)).await
+            })
+            .await?;
         check_widget_answer(&answer)
     }
 
     /// The IDs of the user's connected sources.
     pub async fn status(&self, user_id: &str) -> Result<BTreeSet<SourceId>, UpstreamError> {
-        let token = self.end_user_token(user_id).await?;
         let answer = self
-            .call("v5/userInformation", |r| {
-                r.form(&[("authenticationToken", token.as_str())])
+            .with_token(user_id, |token| async move {
+                self.call("v5/userInformation", |r| {
+                    r.form(&[("authenticationToken", token.as_str())])
+                })
+                .await
             })
             .await?;
         let json: Value = serde_json::from_slice(&answer)
             .map_err(|_| UpstreamError::Malformed("userInformation is not JSON"))?;
         connected_sources(&json)
     }
+}
+
+/// Reads `response`'s body, up to `cap` bytes: a longer one (declared or sent) is an error.
+async fn read_capped(mut response: reqwest::Response, cap: usize) -> Result<Bytes, UpstreamError> {
+    const TOO_LARGE: UpstreamError = UpstreamError::Malformed("the answer is too large");
+    if response
+        .content_length()
+        .is_some_and(|length| length > cap as u64)
+    {
+        return Err(TOO_LARGE);
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = response
+        .chunk()
+        .await
+        .map_err(|e| UpstreamError::from_reqwest(&e))?
+    {
+        if body.len() + chunk.len() > cap {
+            return Err(TOO_LARGE);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(Bytes::from(body))
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@ use axum::body::Body;
 use axum::extract::Request;
 use axum::http::{header, HeaderValue, Response, StatusCode};
 use axum::middleware::{self, Next};
+use axum::response::IntoResponse;
 use axum::Router;
 use lol_html::errors::RewritingError;
 use lol_html::{element, rewrite_str, RewriteStrSettings};
@@ -30,6 +31,17 @@ pub fn router(settings: &Settings) -> Router {
             page_settings(Arc::clone(&attributes), request, next)
         }))
         .layer(middleware::from_fn(cache_control))
+        .layer(middleware::from_fn(no_protocol_relative))
+}
+
+/// A path that starts with `//` (or `/\`, which browsers read the same) is not served: the
+/// file server's "add a slash" redirect would send `Location: //host/`, a link to another site.
+pub async fn no_protocol_relative(request: Request, next: Next) -> Response<Body> {
+    let path = request.uri().path();
+    if path.starts_with("//") || path.starts_with("/\\") {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    next.run(request).await
 }
 
 /// The Content-Security-Policy every response carries. Scripts only from this origin (the app

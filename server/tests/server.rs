@@ -360,6 +360,7 @@ async fn sandbox_faults_can_be_switched_for_tests() {
         client()
             .post(format!("{base}{SESSION_PATH}"))
             .header(DEFAULT_USER_HEADER, "dan")
+            .header("content-type", "application/json")
             .send()
     };
     set("down").await;
@@ -382,6 +383,7 @@ async fn sandbox_names_browsers_by_cookie() {
     let session: Value = client()
         .post(format!("{base}{SESSION_PATH}"))
         .header("cookie", &pair)
+        .header("content-type", "application/json")
         .send()
         .await
         .unwrap()
@@ -461,7 +463,15 @@ async fn bad_input_gets_a_clear_4xx() {
     let number = post().json(&json!({ "locale": 7 })).send().await.unwrap();
     assert_eq!(number.status(), 400);
 
+    // Issue #12: a POST without `Content-Type: application/json` (as a cross-site form would
+    // send) is refused, even without a body; JSON without a body is fine.
     let empty = post().send().await.unwrap();
+    assert_eq!(empty.status(), 415, "no Content-Type is refused");
+    let empty = post()
+        .header("content-type", "application/json")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(empty.status(), 200, "no body is fine");
     let get = get(format!("{base}{SESSION_PATH}")).await;
     assert_eq!(get.status(), 405);
@@ -573,12 +583,18 @@ enum Behaviour {
     ServerError,
     Hang,
     Garbage,
+    /// Issues `end-user-token-1`, `-2`, …; answers 401 to a call with a token in `revoked`.
+    Revocable,
+    /// Answers `userInformation` with 300 KiB of valid JSON.
+    Huge,
 }
 
 #[derive(Default)]
 struct Stub {
     behaviour: Option<Behaviour>,
     requests: Vec<(String, HeaderMap, String)>,
+    issued: usize,
+    revoked: Vec<String>,
 }
 
 type StubState = Arc<Mutex<Stub>>;
@@ -601,7 +617,17 @@ async fn thryve_stub_handler(
         let mut stub = stub.lock().unwrap();
         stub.requests
             .push((uri.path().to_owned(), headers, body.clone()));
-        stub.behaviour.unwrap_or(Behaviour::Ok)
+        let behaviour = stub.behaviour.unwrap_or(Behaviour::Ok);
+        if behaviour == Behaviour::Revocable {
+            if uri.path() == "/v5/accessToken" {
+                stub.issued += 1;
+                return format!("end-user-token-{}", stub.issued).into_response();
+            }
+            if stub.revoked.iter().any(|t| body.contains(t.as_str())) {
+                return (StatusCode::UNAUTHORIZED, "revoked").into_response();
+            }
+        }
+        behaviour
     };
     match behaviour {
         Behaviour::Unauthorized => {
@@ -619,7 +645,15 @@ async fn thryve_stub_handler(
             return StatusCode::OK.into_response();
         }
         Behaviour::Garbage => return (StatusCode::OK, "<html>maintenance</html>").into_response(),
-        Behaviour::Ok => {}
+        Behaviour::Huge if uri.path() == "/v5/userInformation" => {
+            let padding = "x".repeat(300 * 1024);
+            return (
+                [("content-type", "application/json")],
+                format!(r#"[{{"connectedSources":[1],"padding":"{padding}"}}]"#),
+            )
+                .into_response();
+        }
+        Behaviour::Ok | Behaviour::Revocable | Behaviour::Huge => {}
     }
     match uri.path() {
         "/v5/accessToken" => "end-user-token-123".into_response(),
@@ -640,7 +674,7 @@ async fn thryve_stub_handler(
 async fn live(behaviour: Behaviour) -> (String, StubState) {
     let stub: StubState = Arc::new(Mutex::new(Stub {
         behaviour: Some(behaviour),
-        requests: Vec::new(),
+        ..Stub::default()
     }));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let thryve = format!("http://{}", listener.local_addr().unwrap());
@@ -801,6 +835,7 @@ async fn thryve_failures_become_502_without_secrets() {
         let response = client()
             .post(format!("{base}{SESSION_PATH}"))
             .header(DEFAULT_USER_HEADER, "mallory")
+            .header("content-type", "application/json")
             .send()
             .await
             .unwrap();
@@ -830,4 +865,64 @@ async fn thryve_failures_become_502_without_secrets() {
             assert!(!body.contains(secret.as_str()), "a secret is in a response");
         }
     }
+}
+
+#[tokio::test]
+async fn an_access_token_thryve_revoked_is_dropped_and_fetched_again_once() {
+    let (base, stub) = live(Behaviour::Revocable).await;
+    let status = || async { get_as(format!("{base}{STATUS_PATH}"), "bob").await };
+    assert_eq!(status().await.status(), 200);
+    stub.lock().unwrap().revoked.push("end-user-token-1".into());
+    let again = status().await;
+    assert_eq!(again.status(), 200, "not 502 until a restart");
+    assert_eq!(
+        again.json::<Value>().await.unwrap(),
+        json!({ "connected": [1, 11] })
+    );
+    let session = client()
+        .post(format!("{base}{SESSION_PATH}"))
+        .header(DEFAULT_USER_HEADER, "bob")
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(session.status(), 200, "the new token is cached");
+    let calls: Vec<(String, String)> = stub
+        .lock()
+        .unwrap()
+        .requests
+        .iter()
+        .map(|(path, _, body)| (path.clone(), body.clone()))
+        .collect();
+    let paths: Vec<&str> = calls.iter().map(|(p, _)| p.as_str()).collect();
+    assert_eq!(
+        paths,
+        [
+            "/v5/accessToken",
+            "/v5/userInformation",
+            "/v5/userInformation",
+            "/v5/accessToken",
+            "/v5/userInformation",
+            "/widget/v6/connection",
+        ]
+    );
+    assert!(calls[4].1.contains("end-user-token-2"));
+    assert!(calls[5].1.contains("end-user-token-2"));
+
+    // A fresh token that Thryve refuses is not retried forever: one retry, then 502.
+    stub.lock()
+        .unwrap()
+        .revoked
+        .extend(["end-user-token-2".into(), "end-user-token-3".into()]);
+    let refused = status().await;
+    assert_eq!(refused.status(), 502);
+    assert_eq!(stub.lock().unwrap().requests.len(), 6 + 3);
+}
+
+#[tokio::test]
+async fn thryves_answers_are_read_up_to_a_cap() {
+    let (base, _stub) = live(Behaviour::Huge).await;
+    let response = get_as(format!("{base}{STATUS_PATH}"), "bob").await;
+    assert_eq!(response.status(), 502);
+    assert_eq!(response.json::<Value>().await.unwrap()["error"], "upstream");
 }
