@@ -128,5 +128,6 @@ pub fn mount_by_id(id: &str) -> bool {
 #[doc(hidden)]
 pub mod testing {
     pub use crate::browser::{intercept_navigation, stop_intercepting, Navigation};
+    pub use crate::outcome::ATTEMPT_PARAM;
     pub use crate::screen::{ATTEMPT_KEY, STATES_KEY};
 }

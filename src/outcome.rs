@@ -2,13 +2,20 @@
 //! address, tying it to the attempt this page recorded before it left, and cleaning the address.
 //!
 //! Thryve's `connected` flag is unsigned: anybody can craft `?connected=true`. A result is only
-//! trusted when it matches an attempt this tab started (kept in sessionStorage), so a crafted link
-//! can never produce a success message.
+//! taken when it carries the nonce of the attempt this tab started and is still waiting for (kept
+//! in sessionStorage, sent out inside `redirect_uri` as [`ATTEMPT_PARAM`], used up on the first
+//! return). A link without it, with another nonce, or replayed later changes nothing. The flag
+//! itself stays unsigned: whoever holds the redirect with the nonce can still choose `true` or
+//! `false`; the status endpoint, where there is one, is the truth.
 
 use crate::catalogue::SourceId;
 use serde::{Deserialize, Serialize};
 use thryve_connect_protocol::thryve::{Action, CONNECTED_PARAM, SOURCE_PARAM};
 use url::Url;
+
+/// The parameter of ours that `redirect_uri` carries: the attempt's nonce. Removed from the
+/// address with Thryve's result parameters.
+pub const ATTEMPT_PARAM: &str = "tc_attempt";
 
 /// How long a recorded attempt may wait for its result. A vendor login with two-factor
 /// authentication takes minutes, not hours.
@@ -21,6 +28,8 @@ pub struct Return {
     pub connected: Option<bool>,
     /// `Some` when every `dataSource` value is a number and they agree.
     pub source: Option<SourceId>,
+    /// The attempt's nonce, when every `tc_attempt` value agrees.
+    pub attempt: Option<String>,
     /// Something was present but unreadable (a bad value, or values that disagree).
     pub malformed: bool,
 }
@@ -49,9 +58,18 @@ pub fn read_return(url: &Url) -> Option<Return> {
         malformed |= source.is_none();
         source
     };
+    let attempts = values(&pairs, ATTEMPT_PARAM);
+    let attempt = if attempts.is_empty() {
+        None
+    } else {
+        let attempt = agree(attempts.iter().map(|v| Some(*v))).map(str::to_owned);
+        malformed |= attempt.is_none();
+        attempt
+    };
     Some(Return {
         connected,
         source,
+        attempt,
         malformed,
     })
 }
@@ -119,10 +137,13 @@ fn collect_pairs(query: &str, out: &mut Vec<(String, String)>) {
     }
 }
 
-/// The address without result parameters, for `history.replaceState`, so that a reload does not
-/// show the result again. Returns `None` when there is nothing to remove.
+/// The address without result parameters (Thryve's and our nonce), for `history.replaceState`,
+/// so that a reload does not show the result again. Returns `None` when there is nothing to
+/// remove.
 pub fn clean_address(url: &Url) -> Option<Url> {
-    read_return(url)?;
+    if !result_pairs(url).iter().any(|(k, _)| is_result_key(k)) {
+        return None;
+    }
     let mut clean = url.clone();
     let query = url.query().map(kept_pairs).unwrap_or_default();
     if query.is_empty() {
@@ -154,7 +175,15 @@ fn kept_pairs(query: &str) -> Vec<(String, String)> {
 }
 
 fn is_result_key(key: &str) -> bool {
-    key == CONNECTED_PARAM || key == SOURCE_PARAM
+    key == CONNECTED_PARAM || key == SOURCE_PARAM || key == ATTEMPT_PARAM
+}
+
+/// Where Thryve sends the user back for `attempt`: `back_to` with the attempt's nonce added.
+pub fn redirect_with_nonce(back_to: &Url, attempt: &Attempt) -> Url {
+    let mut url = back_to.clone();
+    url.query_pairs_mut()
+        .append_pair(ATTEMPT_PARAM, &attempt.nonce);
+    url
 }
 
 /// An attempt this page started, recorded before it leaves for Thryve.
@@ -164,7 +193,8 @@ pub struct Attempt {
     pub source: SourceId,
     /// Milliseconds since the Unix epoch.
     pub started_at_ms: f64,
-    /// A random ID; it names the attempt in events.
+    /// A random ID: it travels in `redirect_uri`, binds the return to this attempt, and names
+    /// the attempt in events.
     pub nonce: String,
 }
 
@@ -212,13 +242,15 @@ pub enum Resolution {
     Unmatched,
 }
 
-/// Ties a return to the recorded attempt.
+/// Ties a return to the recorded attempt: the nonce must be the attempt's, the source (when
+/// given) its source, and the attempt recent.
 pub fn resolve(ret: &Return, attempt: Option<&Attempt>, now_ms: f64) -> Resolution {
     let (Some(connected), Some(attempt)) = (ret.connected, attempt) else {
         return Resolution::Unmatched;
     };
     let same_source = ret.source.is_none_or(|source| source == attempt.source);
-    if ret.malformed || !same_source || !attempt.is_current(now_ms) {
+    let same_attempt = ret.attempt.as_deref() == Some(attempt.nonce.as_str());
+    if ret.malformed || !same_source || !same_attempt || !attempt.is_current(now_ms) {
         return Resolution::Unmatched;
     }
     Resolution::Matched(Outcome {
@@ -256,6 +288,7 @@ mod tests {
             Return {
                 connected: Some(true),
                 source: Some(8),
+                attempt: None,
                 malformed: false
             }
         );
@@ -276,6 +309,7 @@ mod tests {
             "?connected=true&dataSource=abc",
             "?connected=true&dataSource=1&dataSource=2",
             "?connected=true&dataSource=-1",
+            "?connected=true&tc_attempt=a&tc_attempt=b",
         ] {
             let ret = read_return(&url(&format!("https://app.test/{bad}"))).unwrap();
             assert!(ret.malformed, "{bad}");
@@ -333,6 +367,15 @@ mod tests {
                 "https://app.test/#/sources?connected=false",
                 "https://app.test/#/sources",
             ),
+            (
+                "https://app.test/p?tab=a&tc_attempt=n1?dataSource=1&connected=true",
+                "https://app.test/p?tab=a",
+            ),
+            // Thryve dropped its parameters: our nonce still goes.
+            (
+                "https://app.test/p?tab=a&tc_attempt=n1",
+                "https://app.test/p?tab=a",
+            ),
         ];
         for (dirty, clean) in cases {
             assert_eq!(
@@ -354,7 +397,7 @@ mod tests {
         ];
         for (action, connected, success, connected_after) in cases {
             let ret = read_return(&url(&format!(
-                "https://app.test/?dataSource=8&connected={connected}"
+                "https://app.test/?tc_attempt=n1&dataSource=8&connected={connected}"
             )))
             .unwrap();
             let Resolution::Matched(outcome) = resolve(&ret, Some(&attempt(action, 8)), 2_000.0)
@@ -369,8 +412,15 @@ mod tests {
 
     #[test]
     fn a_crafted_result_never_matches() {
-        let ret = read_return(&url("https://app.test/?connected=true&dataSource=1")).unwrap();
+        let ret = read_return(&url(
+            "https://app.test/?tc_attempt=n1&connected=true&dataSource=1",
+        ))
+        .unwrap();
         assert_eq!(resolve(&ret, None, 2_000.0), Resolution::Unmatched);
+        assert!(matches!(
+            resolve(&ret, Some(&attempt(Action::Connect, 1)), 2_000.0),
+            Resolution::Matched(_)
+        ));
         // Our attempt was for another source.
         assert_eq!(
             resolve(&ret, Some(&attempt(Action::Connect, 2)), 2_000.0),
@@ -390,7 +440,10 @@ mod tests {
             Resolution::Unmatched
         );
         // Unreadable.
-        let bad = read_return(&url("https://app.test/?connected=maybe&dataSource=1")).unwrap();
+        let bad = read_return(&url(
+            "https://app.test/?tc_attempt=n1&connected=maybe&dataSource=1",
+        ))
+        .unwrap();
         assert_eq!(
             resolve(&bad, Some(&attempt(Action::Connect, 1)), 2_000.0),
             Resolution::Unmatched
@@ -398,8 +451,50 @@ mod tests {
     }
 
     #[test]
+    fn only_the_pending_attempts_nonce_matches() {
+        let pending = attempt(Action::Connect, 1);
+        for crafted in [
+            "https://app.test/?connected=true&dataSource=1",
+            "https://app.test/?tc_attempt=n2&connected=true&dataSource=1",
+            "https://app.test/?tc_attempt=&connected=true&dataSource=1",
+            "https://app.test/?tc_attempt=N1&connected=true&dataSource=1",
+        ] {
+            let ret = read_return(&url(crafted)).unwrap();
+            assert_eq!(
+                resolve(&ret, Some(&pending), 2_000.0),
+                Resolution::Unmatched,
+                "{crafted}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_redirect_carries_the_nonce_and_the_return_reads_it_back() {
+        let pending = attempt(Action::Disconnect, 8);
+        let back_to = url("https://app.test/settings?tab=a#sources");
+        let redirect = redirect_with_nonce(&back_to, &pending);
+        assert_eq!(
+            redirect.as_str(),
+            "https://app.test/settings?tab=a&tc_attempt=n1#sources"
+        );
+        // Thryve appends its result the documented way.
+        let mut returned = redirect.clone();
+        returned
+            .query_pairs_mut()
+            .append_pair("dataSource", "8")
+            .append_pair("connected", "false");
+        let ret = read_return(&returned).unwrap();
+        assert_eq!(ret.attempt.as_deref(), Some("n1"));
+        assert!(matches!(
+            resolve(&ret, Some(&pending), 2_000.0),
+            Resolution::Matched(Outcome { success: true, .. })
+        ));
+        assert_eq!(clean_address(&returned), Some(back_to));
+    }
+
+    #[test]
     fn a_result_without_data_source_uses_the_attempts_source() {
-        let ret = read_return(&url("https://app.test/?connected=true")).unwrap();
+        let ret = read_return(&url("https://app.test/?tc_attempt=n1&connected=true")).unwrap();
         let Resolution::Matched(outcome) =
             resolve(&ret, Some(&attempt(Action::Connect, 18)), 2_000.0)
         else {
@@ -432,7 +527,7 @@ mod tests {
         }
 
         #[test]
-        fn arbitrary_pairs_never_panic(pairs in proptest::collection::vec(("(connected|dataSource|[a-z?&=#%]{0,6})", "\\PC{0,12}"), 0..6)) {
+        fn arbitrary_pairs_never_panic(pairs in proptest::collection::vec(("(connected|dataSource|tc_attempt|[a-z?&=#%]{0,6})", "\\PC{0,12}"), 0..6)) {
             let mut u = Url::parse("https://app.test/").unwrap();
             u.query_pairs_mut().extend_pairs(pairs);
             if let Some(ret) = read_return(&u) {

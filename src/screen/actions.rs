@@ -114,14 +114,14 @@ impl Screen {
         let Some(current) = browser::current_url() else {
             return self.flow.update(|flow| flow.end(None));
         };
-        let redirect = config.redirect_for(&current);
-        let url = direct_url(&config.thryve_base, action, token, source, Some(&redirect));
         let attempt = Attempt {
             action,
             source,
             started_at_ms: browser::now_ms(),
             nonce: browser::nonce(),
         };
+        let redirect = outcome::redirect_with_nonce(&config.redirect_for(&current), &attempt);
+        let url = direct_url(&config.thryve_base, action, token, source, Some(&redirect));
         browser::save(Store::Session, ATTEMPT_KEY, &attempt.to_json());
         self.emit(started(
             action,

@@ -4,11 +4,21 @@
 use crate::support::*;
 use thryve_connect::protocol::endpoint::STATUS_PATH;
 use thryve_connect::protocol::thryve::{CONNECT_PAGE, DEFAULT_CONNECT_BASE, REDIRECT_PARAM};
-use thryve_connect::testing::{Navigation, ATTEMPT_KEY};
+use thryve_connect::testing::{Navigation, ATTEMPT_KEY, ATTEMPT_PARAM};
 use wasm_bindgen_test::*;
 
 fn encoded(url: &str) -> String {
     js_sys::encode_uri_component(url).as_string().unwrap()
+}
+
+/// The nonce of the attempt the screen recorded before leaving.
+fn recorded_nonce() -> String {
+    let attempt = session_storage()
+        .get_item(ATTEMPT_KEY)
+        .unwrap()
+        .expect("attempt recorded");
+    let json: serde_json::Value = serde_json::from_str(&attempt).unwrap();
+    json["nonce"].as_str().expect("a nonce").to_owned()
 }
 
 #[wasm_bindgen_test]
@@ -20,11 +30,14 @@ async fn connect_navigates_this_tab_to_the_exact_url() {
     ready(&screen).await;
     screen.click("Connect Strava").await;
 
+    // Thryve sends the user back here, with the attempt's nonce added.
     let page = web_sys::window().unwrap().location().href().unwrap();
+    let nonce = recorded_nonce();
+    assert_eq!(nonce.len(), 32, "128 random bits in hex");
     let expected = format!(
         "{}&{REDIRECT_PARAM}={}",
         thryve_url(DEFAULT_CONNECT_BASE, CONNECT_PAGE, 11),
-        encoded(&page)
+        encoded(&format!("{page}&{ATTEMPT_PARAM}={nonce}"))
     );
     assert_eq!(screen.navigations(), vec![Navigation::SameWindow(expected)]);
 
@@ -66,7 +79,7 @@ async fn configured_redirect_and_thryve_base_are_used() {
     ready(&screen).await;
     screen.click("Connect Oura").await;
     let origin = web_sys::window().unwrap().location().origin().unwrap();
-    let redirect = format!("{origin}/back?x=1");
+    let redirect = format!("{origin}/back?x=1&{ATTEMPT_PARAM}={}", recorded_nonce());
     assert_eq!(
         screen.navigations(),
         vec![Navigation::SameWindow(format!(

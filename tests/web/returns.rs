@@ -1,18 +1,26 @@
 //! Coming back from Thryve: the result read from the address (and removed from it), trusted only
-//! for the attempt this tab recorded; crafted addresses show nothing.
+//! when it carries the nonce of the attempt this tab recorded; crafted addresses show nothing.
 
 use crate::support::*;
 use thryve_connect::protocol::thryve::{CONNECTED_PARAM, SOURCE_PARAM};
-use thryve_connect::testing::ATTEMPT_KEY;
+use thryve_connect::testing::{ATTEMPT_KEY, ATTEMPT_PARAM};
 use wasm_bindgen_test::*;
+
+/// The nonce of the recorded attempt.
+const NONCE: &str = "abc";
 
 /// Records an attempt as the screen does before it leaves, started a second ago.
 fn record_attempt(action: &str, source: u32) {
     let attempt = format!(
-        r#"{{"action":"{action}","source":{source},"started_at_ms":{},"nonce":"abc"}}"#,
+        r#"{{"action":"{action}","source":{source},"started_at_ms":{},"nonce":"{NONCE}"}}"#,
         js_sys::Date::now() - 1000.0
     );
     session_storage().set_item(ATTEMPT_KEY, &attempt).unwrap();
+}
+
+/// The query Thryve sends the user back with: our nonce in the redirect, then its result.
+fn thryve_return(nonce: &str, source: u32, connected: &str) -> String {
+    format!("?keep=1&{ATTEMPT_PARAM}={nonce}&{SOURCE_PARAM}={source}&{CONNECTED_PARAM}={connected}")
 }
 
 /// A screen mounted on the address Thryve sends the user back to after `action` on `source`.
@@ -20,9 +28,7 @@ async fn returned(action: &str, connected: &str, source: u32) -> Fixture {
     setup();
     token_ok();
     record_attempt(action, source);
-    set_address(&format!(
-        "?keep=1&{SOURCE_PARAM}={source}&{CONNECTED_PARAM}={connected}"
-    ));
+    set_address(&thryve_return(NONCE, source, connected));
     let screen = Fixture::new(&[]);
     until("a result message", || {
         !screen.text_of_role("status").is_empty()
@@ -113,10 +119,53 @@ async fn a_result_for_another_source_than_the_attempt_is_not_trusted() {
     setup();
     token_ok();
     record_attempt("connect", 2);
-    set_address(&format!("?{SOURCE_PARAM}=1&{CONNECTED_PARAM}=true"));
+    set_address(&thryve_return(NONCE, 1, "true"));
     let screen = Fixture::new(&[]);
     ready(&screen).await;
     no_result_shows().await;
     assert_eq!(screen.text_of_role("status"), "");
     assert_eq!(screen.state(1).as_deref(), Some("unknown"));
+}
+
+#[wasm_bindgen_test]
+async fn a_crafted_return_during_a_pending_attempt_changes_nothing() {
+    // Without the attempt's nonce, or with another one: no message, no remembered state.
+    for query in [
+        format!("?{SOURCE_PARAM}=1&{CONNECTED_PARAM}=true"),
+        thryve_return("not-the-nonce", 1, "true"),
+        thryve_return("", 1, "true"),
+    ] {
+        setup();
+        token_ok();
+        record_attempt("connect", 1);
+        set_address(&query);
+        let screen = Fixture::new(&[]);
+        ready(&screen).await;
+        no_result_shows().await;
+        assert_eq!(screen.text_of_role("status"), "", "{query}");
+        assert_eq!(screen.state(1).as_deref(), Some("unknown"), "{query}");
+        assert!(
+            !search().contains(CONNECTED_PARAM) && !search().contains(ATTEMPT_PARAM),
+            "{query}: the address is cleaned"
+        );
+    }
+}
+
+#[wasm_bindgen_test]
+async fn a_return_replayed_after_it_was_used_changes_nothing() {
+    let screen = returned("connect", "false", 1).await;
+    assert_eq!(screen.status().0.as_deref(), Some("failure"));
+    drop(screen);
+    // The same address again (a replayed link), storage kept: the attempt was used up.
+    token_ok();
+    set_address(&thryve_return(NONCE, 1, "true"));
+    let screen = Fixture::new(&[]);
+    ready(&screen).await;
+    no_result_shows().await;
+    assert_eq!(screen.text_of_role("status"), "");
+    assert_eq!(
+        screen.state(1).as_deref(),
+        Some("not-connected"),
+        "the failed attempt's state stays"
+    );
 }
