@@ -10,8 +10,8 @@ use crate::token::Session;
 use gloo_net::http::{Request, Response};
 use std::collections::BTreeSet;
 use std::fmt;
-use thryve_connect_protocol::endpoint::SessionRequest;
-use thryve_connect_protocol::thryve::{extract_token, TokenError};
+use thryve_connect_protocol::endpoint::{user_key_of, SessionRequest};
+use thryve_connect_protocol::thryve::{token_of, TokenError};
 use url::Url;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -141,9 +141,12 @@ pub async fn fetch_session(
             .map_err(|e| deadline.error(e))?,
     };
     let text = ok_text(response, &deadline).await?;
-    let token = extract_token(&text).map_err(ApiError::Token)?;
+    let json: serde_json::Value =
+        serde_json::from_str(&text).map_err(|_| ApiError::Token(TokenError::NotJson))?;
+    let token = token_of(&json).map_err(ApiError::Token)?;
     Ok(Session {
         token,
+        user: user_key_of(&json),
         received_at_ms: crate::browser::now_ms(),
     })
 }

@@ -85,6 +85,13 @@ impl Remembered {
         Value::Object(map).to_string()
     }
 
+    /// Takes every state `newer` knows, over this one's.
+    pub fn overlay(&mut self, newer: &Remembered) {
+        for (id, connected) in &newer.0 {
+            self.0.insert(*id, *connected);
+        }
+    }
+
     pub fn set(&mut self, source: SourceId, connected: bool) {
         self.0.insert(source, connected);
     }
@@ -149,6 +156,13 @@ mod tests {
         assert_eq!(parse_status(r#"{"connected":[4294967296]}"#), None);
         assert_eq!(parse_status("[]"), None);
         assert_eq!(parse_status("nope"), None);
+    }
+
+    #[test]
+    fn overlay_takes_the_newer_states() {
+        let mut stored = Remembered::from_json(r#"{"1":true,"8":true}"#);
+        stored.overlay(&Remembered::from_json(r#"{"8":false,"11":true}"#));
+        assert_eq!(stored.to_json(), r#"{"1":true,"11":true,"8":false}"#);
     }
 
     #[test]

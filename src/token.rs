@@ -5,6 +5,8 @@
 #[derive(Clone, Debug, PartialEq)]
 pub struct Session {
     pub token: String,
+    /// The token endpoint's opaque key for the signed-in user, if it sent one.
+    pub user: Option<String>,
     /// Milliseconds since the Unix epoch.
     pub received_at_ms: f64,
 }
@@ -36,6 +38,7 @@ mod tests {
     fn freshness() {
         let session = Session {
             token: "t".into(),
+            user: None,
             received_at_ms: 1_000_000.0,
         };
         let five_minutes = 5 * 60 * 1000;

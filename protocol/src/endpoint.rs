@@ -33,6 +33,35 @@ impl SessionRequest {
     }
 }
 
+/// The optional field of the token endpoint's answer, beside Thryve's `type` and `data`: an
+/// opaque key for the signed-in user (the reference server sends a keyed hash, never the user's
+/// ID). The screen remembers connection states in the browser under this key only, so the next
+/// person on a shared browser never sees them; without it, nothing is remembered across loads.
+pub const USER_KEY_FIELD: &str = "user";
+
+/// The longest user key accepted.
+pub const MAX_USER_KEY_LEN: usize = 128;
+
+/// The user key of a token endpoint's answer, when it has a usable one: 1 to 128 ASCII letters,
+/// digits, `-`, `_` or `.` (it names a storage entry).
+pub fn user_key_of(answer: &serde_json::Value) -> Option<String> {
+    let key = answer.get(USER_KEY_FIELD)?.as_str()?;
+    let usable = !key.is_empty()
+        && key.len() <= MAX_USER_KEY_LEN
+        && key
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'.');
+    usable.then(|| key.to_owned())
+}
+
+/// Adds `user` to a token endpoint's answer (an object).
+pub fn with_user_key(mut answer: serde_json::Value, user: &str) -> serde_json::Value {
+    if let Some(object) = answer.as_object_mut() {
+        object.insert(USER_KEY_FIELD.to_owned(), user.into());
+    }
+    answer
+}
+
 /// The status endpoint's answer: `{"connected":[1,11]}`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StatusAnswer {
@@ -63,6 +92,22 @@ mod tests {
             "the server and the screen agree on the bytes"
         );
         assert_eq!(SessionRequest::body("a\"b"), r#"{"locale":"a\"b"}"#);
+    }
+
+    #[test]
+    fn user_keys() {
+        let answer = with_user_key(serde_json::json!({"type": "t", "data": {}}), "ab-C_9.x");
+        assert_eq!(user_key_of(&answer).as_deref(), Some("ab-C_9.x"));
+        for bad in [
+            serde_json::json!({}),
+            serde_json::json!({"user": ""}),
+            serde_json::json!({"user": 7}),
+            serde_json::json!({"user": "a b"}),
+            serde_json::json!({"user": "ä"}),
+            serde_json::json!({"user": "x".repeat(129)}),
+        ] {
+            assert_eq!(user_key_of(&bad), None, "{bad}");
+        }
     }
 
     #[test]

@@ -17,7 +17,7 @@ use serde_json::{json, Value};
 use std::fmt;
 use std::sync::Arc;
 use thryve_connect_protocol::endpoint::{
-    SessionRequest, StatusAnswer, DEFAULT_USER_HEADER, SESSION_PATH, STATUS_PATH,
+    with_user_key, SessionRequest, StatusAnswer, DEFAULT_USER_HEADER, SESSION_PATH, STATUS_PATH,
 };
 use thryve_connect_protocol::{thryve, LOCALES};
 use tower_http::cors::{AllowOrigin, CorsLayer};
@@ -29,6 +29,8 @@ use url::Url;
 const MAX_BODY: usize = 1024;
 /// The cookie that names a sandbox user when no user header is sent.
 const SANDBOX_COOKIE: &str = "tc_sandbox_user";
+/// The sandbox's key for the screen's user keys (the sandbox holds no secret).
+const SANDBOX_USER_KEY_SECRET: &str = "thryve-connect sandbox";
 
 /// Who answers the API.
 pub enum Backend {
@@ -307,12 +309,13 @@ fn sandbox_session(
             let widget = Url::parse(&format!("http://{host}{base}"))
                 .or_else(|_| Url::parse(&format!("http://localhost{base}")))
                 .expect("a valid constant");
-            Json(thryve::widget_answer(
-                &widget,
-                &token,
-                locale.unwrap_or("en"),
-            ))
-            .into_response()
+            let answer = thryve::widget_answer(&widget, &token, locale.unwrap_or("en"));
+            if sandbox.sends_user_key() {
+                let key = crate::thryve::screen_user_key(SANDBOX_USER_KEY_SECRET, user);
+                Json(with_user_key(answer, &key)).into_response()
+            } else {
+                Json(answer).into_response()
+            }
         }
     }
 }
@@ -326,7 +329,7 @@ async fn connection_session(
     let locale = requested_locale(&headers, &body)?;
     Ok(match backend.as_ref() {
         Backend::Live { thryve, .. } => match thryve.connection(&user, locale.as_deref()).await {
-            Ok(answer) => Json(answer).into_response(),
+            Ok(answer) => Json(with_user_key(answer, &thryve.user_key(&user))).into_response(),
             Err(err) => upstream_error("widget/v6/connection", err),
         },
         Backend::Sandbox(sandbox) => sandbox_session(sandbox, &user, locale.as_deref(), &headers),

@@ -86,6 +86,7 @@ struct State {
     connected: HashMap<String, BTreeSet<SourceId>>,
     log: VecDeque<LogEntry>,
     fault: SessionFault,
+    no_user_key: bool,
 }
 
 impl State {
@@ -174,6 +175,17 @@ impl Sandbox {
     /// Switches how the token endpoint behaves.
     pub fn set_fault(&self, fault: SessionFault) {
         self.with(|s| s.fault = fault);
+    }
+
+    /// Whether session answers carry the user key (on by default; tests switch it off to see
+    /// the screen without one).
+    pub fn sends_user_key(&self) -> bool {
+        !self.with(|s| s.no_user_key)
+    }
+
+    /// Switches the user key in session answers on or off.
+    pub fn set_sends_user_key(&self, send: bool) {
+        self.with(|s| s.no_user_key = !send);
     }
 
     /// A new session token for `user`, in Thryve's shape (`1060285265X4247109939067552841`).

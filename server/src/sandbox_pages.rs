@@ -291,12 +291,20 @@ async fn log(State(sandbox): Shared) -> Response {
 }
 
 #[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
 struct FaultRequest {
-    session: SessionFault,
+    session: Option<SessionFault>,
+    /// Whether session answers carry the user key.
+    user_key: Option<bool>,
 }
 
 async fn set_fault(State(sandbox): Shared, Json(request): Json<FaultRequest>) -> StatusCode {
-    sandbox.set_fault(request.session);
+    if let Some(fault) = request.session {
+        sandbox.set_fault(fault);
+    }
+    if let Some(send) = request.user_key {
+        sandbox.set_sends_user_key(send);
+    }
     StatusCode::NO_CONTENT
 }
 

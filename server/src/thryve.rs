@@ -107,6 +107,12 @@ pub fn partner_user_id(key: &str, user_id: &str) -> String {
         .collect()
 }
 
+/// The opaque user key the screen keys its remembered states by: a keyed hash of the user ID,
+/// derived apart from the `partnerUserID` so that neither can be computed from the other.
+pub fn screen_user_key(key: &str, user_id: &str) -> String {
+    partner_user_id(key, &format!("thryve-connect/screen-user\n{user_id}"))
+}
+
 /// Reads the connected source IDs out of `v5/userInformation`'s answer. The field names are
 /// unconfirmed: `connectedSources` (objects with `dataSource`/`dataSourceId`/`id`, or plain
 /// numbers) and the same under `dataSources`, on each user object of the array (or the object).
@@ -271,6 +277,11 @@ impl Thryve {
         }
         self.cache().insert(&partner, token.clone(), Instant::now());
         Ok((token, false))
+    }
+
+    /// The screen's key for this user ([`screen_user_key`] under this server's key).
+    pub fn user_key(&self, user_id: &str) -> String {
+        screen_user_key(&self.key, user_id)
     }
 
     /// A connection session for the user: Thryve's widget answer, checked and unchanged.

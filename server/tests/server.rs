@@ -926,3 +926,57 @@ async fn thryves_answers_are_read_up_to_a_cap() {
     assert_eq!(response.status(), 502);
     assert_eq!(response.json::<Value>().await.unwrap()["error"], "upstream");
 }
+
+// ----- the screen's user key -----
+
+async fn session_answer(base: &str, user: &str) -> Value {
+    let response = client()
+        .post(format!("{base}{SESSION_PATH}"))
+        .header(DEFAULT_USER_HEADER, user)
+        .header("content-type", "application/json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    response.json().await.unwrap()
+}
+
+#[tokio::test]
+async fn session_answers_carry_a_user_key_that_names_no_one() {
+    let (base, _stub) = live(Behaviour::Ok).await;
+    let alice = session_answer(&base, "alice@example.com").await;
+    let key = alice["user"].as_str().expect("a user key").to_owned();
+    assert_eq!(key.len(), 64);
+    assert!(key.bytes().all(|b| b.is_ascii_hexdigit()));
+    assert!(!key.contains("alice"));
+    assert_ne!(
+        key,
+        thryve_connect_server::partner_user_id(KEY, "alice@example.com"),
+        "not the partnerUserID Thryve knows"
+    );
+    assert_eq!(
+        session_answer(&base, "alice@example.com").await["user"],
+        key
+    );
+    assert_ne!(session_answer(&base, "bob").await["user"], key);
+    // Thryve's answer is still there, whole.
+    assert_eq!(alice["type"], "enduser.widget.connection");
+    assert!(alice["data"]["url"].as_str().is_some());
+}
+
+#[tokio::test]
+async fn the_sandbox_sends_a_user_key_unless_told_not_to() {
+    let base = start(Settings::sandbox(dist())).await;
+    let first = session_answer(&base, "dan").await["user"].clone();
+    assert!(first.as_str().is_some_and(|k| k.len() == 64));
+    assert_eq!(session_answer(&base, "dan").await["user"], first);
+    assert_ne!(session_answer(&base, "eve").await["user"], first);
+    let off = client()
+        .post(format!("{base}/sandbox/_test/fault"))
+        .json(&json!({ "userKey": false }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(off.status(), 204);
+    assert!(session_answer(&base, "dan").await.get("user").is_none());
+}

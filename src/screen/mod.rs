@@ -33,7 +33,8 @@ use std::sync::Arc;
 
 /// sessionStorage: the attempt this tab started before leaving for Thryve.
 pub const ATTEMPT_KEY: &str = "thryve-connect:attempt";
-/// localStorage: the last state this browser saw per source (shared by every tab).
+/// localStorage: the last state this browser saw per source, for one user: the entry is
+/// `{STATES_KEY}:{user key}` (shared by that user's tabs); without a user key nothing is kept.
 pub const STATES_KEY: &str = "thryve-connect:states";
 
 /// The screen's state. `Copy`: every field is a handle on reactive state.

@@ -2,7 +2,7 @@
 //! back/forward cache, other tabs changing the remembered states. Listening stops, and timers
 //! are cancelled, when the screen is disposed.
 
-use super::{Screen, ATTEMPT_KEY, STATES_KEY};
+use super::{Screen, ATTEMPT_KEY};
 use crate::browser::{self, PageEvent, Store};
 use leptos::prelude::*;
 
@@ -31,10 +31,7 @@ impl Screen {
                 self.flow.update(|flow| flow.end(None));
                 self.on_return_to_tab();
             }
-            PageEvent::StorageChanged(key) if key.as_deref() == Some(STATES_KEY) => {
-                self.reload_remembered();
-            }
-            PageEvent::StorageChanged(_) => {}
+            PageEvent::StorageChanged(key) => self.on_storage_changed(key.as_deref()),
         }
     }
 

@@ -131,6 +131,7 @@ impl Screen {
         self.session.pending.set(false);
         match result {
             Ok(session) => {
+                self.use_user_key(session.user.as_deref());
                 self.emit(ScreenEvent::SessionReady(SessionReady {
                     locale: self.config.with_value(|c| c.locale),
                 }));

@@ -1,5 +1,9 @@
 //! What the screen believes about each source: the status endpoint's answers where there is one,
-//! else what this browser remembered (localStorage, shared by every tab).
+//! else what this browser remembered for the signed-in user.
+//!
+//! Remembered states live in localStorage under the user key the token endpoint sends (shared by
+//! that user's tabs); another user's states are never read. Without a key nothing is kept
+//! beyond this page.
 
 use super::{Screen, STATES_KEY};
 use crate::api::{self, ApiError};
@@ -8,6 +12,7 @@ use crate::catalogue::SourceId;
 use crate::events::{ErrorContext, Failure, ScreenEvent};
 use crate::status::{Knowledge, Remembered};
 use leptos::prelude::*;
+use std::collections::BTreeSet;
 
 /// The status endpoint's reactive state. `Copy`: handles only.
 #[derive(Clone, Copy)]
@@ -15,19 +20,26 @@ pub(super) struct StatusState {
     remembered: RwSignal<Remembered>,
     failed: RwSignal<bool>,
     pending: StoredValue<bool>,
+    /// The storage entry of the signed-in user, once the token endpoint named one.
+    storage_key: StoredValue<Option<String>>,
 }
 
 impl StatusState {
     pub(super) fn new() -> StatusState {
-        let remembered = browser::load(Store::Local, STATES_KEY)
-            .map(|text| Remembered::from_json(&text))
-            .unwrap_or_default();
+        // Versions before per-user keys kept one entry for everyone on this browser.
+        browser::remove(Store::Local, STATES_KEY);
         StatusState {
-            remembered: RwSignal::new(remembered),
+            remembered: RwSignal::new(Remembered::default()),
             failed: RwSignal::new(false),
             pending: StoredValue::new(false),
+            storage_key: StoredValue::new(None),
         }
     }
+}
+
+/// The storage entry for a user key.
+pub(super) fn storage_key(user: &str) -> String {
+    format!("{STATES_KEY}:{user}")
 }
 
 impl Screen {
@@ -37,11 +49,36 @@ impl Screen {
     }
 
     /// A source's state: the status endpoint's last answer where there is one (it is written
-    /// into the remembered states), else what this browser saw last.
+    /// into the remembered states), else what this browser saw last for this user.
     pub fn knowledge(&self, source: SourceId) -> Knowledge {
         self.status
             .remembered
             .with(|remembered| remembered.get(source))
+    }
+
+    /// The token endpoint named the user (or did not): states are kept under that key.
+    pub(super) fn use_user_key(&self, user: Option<&str>) {
+        let key = user.map(storage_key);
+        let previous = self.status.storage_key.get_value();
+        if key == previous {
+            return;
+        }
+        self.status.storage_key.set_value(key.clone());
+        let Some(key) = key else {
+            // No key any more: keep nothing beyond this page.
+            return;
+        };
+        let mut states = browser::load(Store::Local, &key)
+            .map(|text| Remembered::from_json(&text))
+            .unwrap_or_default();
+        if previous.is_none() {
+            // What this page learnt before the key arrived (a return, the status) is newer.
+            self.status
+                .remembered
+                .with_untracked(|seen| states.overlay(seen));
+        }
+        self.status.remembered.set(states);
+        self.persist();
     }
 
     /// Reads the status endpoint again (when there is one and no read is on its way).
@@ -65,7 +102,7 @@ impl Screen {
     }
 
     /// The status endpoint's answer replaces what this browser remembered (when it differs).
-    fn on_status(&self, result: Result<std::collections::BTreeSet<SourceId>, ApiError>) {
+    fn on_status(&self, result: Result<BTreeSet<SourceId>, ApiError>) {
         self.status.failed.set(result.is_err());
         match result {
             Ok(connected) => {
@@ -91,14 +128,26 @@ impl Screen {
         self.persist();
     }
 
-    /// Another tab changed the remembered states.
-    pub(super) fn reload_remembered(&self) {
-        let stored = browser::load(Store::Local, STATES_KEY).unwrap_or_default();
-        self.status.remembered.set(Remembered::from_json(&stored));
+    /// Another tab changed a storage entry: reload when it is this user's.
+    pub(super) fn on_storage_changed(&self, changed: Option<&str>) {
+        let Some(key) = self.status.storage_key.get_value() else {
+            return;
+        };
+        if changed == Some(key.as_str()) {
+            let stored = browser::load(Store::Local, &key).unwrap_or_default();
+            self.status.remembered.set(Remembered::from_json(&stored));
+        }
     }
 
     fn persist(&self) {
+        let Some(key) = self.status.storage_key.get_value() else {
+            return;
+        };
+        // Nothing known: no entry at all (a browser keeps no trace of who used the screen).
+        if self.status.remembered.with_untracked(|r| r.0.is_empty()) {
+            return browser::remove(Store::Local, &key);
+        }
         let json = self.status.remembered.with_untracked(Remembered::to_json);
-        browser::save(Store::Local, STATES_KEY, &json);
+        browser::save(Store::Local, &key, &json);
     }
 }

@@ -13,7 +13,7 @@ use wasm_bindgen_test::*;
 #[wasm_bindgen_test]
 async fn disconnect_asks_then_revokes_in_the_background() {
     setup();
-    token_ok();
+    token_ok_for("alice");
     revoke_ok();
     let screen = Fixture::new(&[]);
     ready(&screen).await;
@@ -55,8 +55,11 @@ async fn disconnect_asks_then_revokes_in_the_background() {
     assert!(screen.navigations().is_empty(), "the page never leaves");
     assert_eq!(screen.state(8).as_deref(), Some("not-connected"));
     assert!(screen.button("Disconnect Withings").is_none());
-    // Remembered for the next visit.
-    let stored = local_storage().get_item(STATES_KEY).unwrap().unwrap();
+    // Remembered for this user's next visit.
+    let stored = local_storage()
+        .get_item(&format!("{STATES_KEY}:alice"))
+        .unwrap()
+        .unwrap();
     assert_eq!(stored, r#"{"8":false}"#);
 }
 

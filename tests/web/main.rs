@@ -12,6 +12,7 @@ mod support;
 mod connect;
 mod disconnect;
 mod events;
+mod privacy;
 mod returns;
 mod session;
 mod settings;

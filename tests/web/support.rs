@@ -106,6 +106,17 @@ pub fn token_ok() {
     stub_route(SESSION_PATH, 200, vec![WIDGET_ANSWER.into()]);
 }
 
+/// The token endpoint answers with a session for a signed-in user: the widget answer plus the
+/// opaque `"user"` key.
+pub fn token_ok_for(user: &str) {
+    stub_route(SESSION_PATH, 200, vec![answer_for(user).into()]);
+}
+
+/// [`WIDGET_ANSWER`] with the token endpoint's `"user"` key.
+pub fn answer_for(user: &str) -> String {
+    format!(r#"{{"user":"{user}",{}"#, &WIDGET_ANSWER[1..])
+}
+
 /// Thryve's revoke page answers (a background disconnect succeeds).
 pub fn revoke_ok() {
     stub_route(REVOKE_PAGE, 200, vec!["ok".into()]);
