@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-WASM_BUDGET=174000 # measured 171.0 KB; README "Speed and size"
+WASM_BUDGET=180000 # measured 176.9 KB (the source search added 9.1 KB); README "Speed and size"
 JS_BUDGET=10500    # wasm-bindgen glue + boot.js: 9.8 KB
 CSS_BUDGET=4000
 

@@ -20,12 +20,28 @@ pub struct Source {
     pub logo: Option<String>,
     /// Shown first and marked as recommended.
     pub featured: bool,
+    /// Other names people search it by (from the catalogue; none for a source named by the host).
+    pub aliases: &'static [&'static str],
 }
 
 impl Source {
     /// Whether this screen may offer a Connect button for it.
     pub fn is_web(&self) -> bool {
         self.kind == Kind::Web
+    }
+
+    /// Whether the source answers a search for `query`: a part of its name or of another name
+    /// it goes by (its catalogue name too, when the host renamed it), letter case aside.
+    pub fn matches(&self, query: &str) -> bool {
+        let query = fold(query);
+        if query.is_empty() {
+            return true;
+        }
+        let catalogue_name = find(self.id).map(|s| s.name);
+        std::iter::once(self.name.as_str())
+            .chain(catalogue_name)
+            .chain(self.aliases.iter().copied())
+            .any(|name| contains(fold(name).as_bytes(), query.as_bytes()))
     }
 
     /// One or two letters that stand for the source where no logo is configured.
@@ -43,6 +59,28 @@ pub fn monogram(name: &str) -> String {
         .take(2)
         .map(|c| c.to_ascii_uppercase())
         .collect()
+}
+
+/// Whether `needle` occurs in `haystack`. A plain window scan: names are short, and `str`'s
+/// two-way searcher would cost the wasm a few kilobytes.
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    needle.is_empty()
+        || haystack
+            .windows(needle.len())
+            .any(|window| window == needle)
+}
+
+/// Lower-cases ASCII letters and squeezes spaces, for comparing names (other letters stay as
+/// they are: Unicode case tables would cost the wasm about 10 KB).
+fn fold(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.extend(word.chars().map(|c| c.to_ascii_lowercase()));
+    }
+    out
 }
 
 /// What a host may change about the list, on top of the catalogue.
@@ -137,6 +175,7 @@ impl Selection {
                 kind,
                 logo: self.logos.get(&id).cloned(),
                 featured: self.featured.contains(&id),
+                aliases: known.map_or(&[], |s| s.aliases),
             });
         }
         // Featured first; otherwise the configured order stays.
@@ -267,6 +306,57 @@ mod tests {
         .unwrap();
         assert_eq!(sources[0].name, "Fitbit by Google");
         assert_eq!(sources[0].logo.as_deref(), Some("/logos/fitbit.svg"));
+    }
+
+    #[test]
+    fn search_finds_names_parts_and_aliases_never_retired_sources() {
+        let all = Selection {
+            show_native: true,
+            ..Selection::default()
+        }
+        .resolve()
+        .unwrap();
+        let found = |query: &str| -> Vec<SourceId> {
+            all.iter()
+                .filter(|s| s.matches(query))
+                .map(|s| s.id)
+                .collect()
+        };
+        assert_eq!(found("gar"), vec![2]);
+        assert_eq!(found("  GARMIN  "), vec![2]);
+        assert_eq!(
+            found("free style"),
+            Vec::<SourceId>::new(),
+            "words keep their spaces"
+        );
+        assert_eq!(found("freestyle li"), vec![46]);
+        assert_eq!(
+            found("Apple"),
+            vec![5],
+            "the native note, when natives are shown"
+        );
+        assert_eq!(
+            found("Google"),
+            vec![1, 44],
+            "Fitbit and Health Connect, no Google Fit"
+        );
+        assert!(
+            found("google fit").is_empty(),
+            "retired sources are never found"
+        );
+        assert_eq!(found("").len(), all.len());
+        assert!(found("zzz").is_empty());
+
+        let renamed = Selection {
+            order: Some(vec![1, 99]),
+            names: BTreeMap::from([(1, "Fitbit by Google".into()), (99, "Newcomer".into())]),
+            ..Selection::default()
+        }
+        .resolve()
+        .unwrap();
+        assert!(renamed[0].matches("by goo"), "the host's name");
+        assert!(renamed[0].matches("fitbit"), "and the catalogue's");
+        assert!(renamed[1].matches("newc") && !renamed[1].matches("google"));
     }
 
     #[test]

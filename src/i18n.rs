@@ -81,6 +81,14 @@ messages! {
     /// "{count} sources connected"
     SummaryOther => "summary.connected.other",
     ConfigErrorTitle => "config.error.title",
+    SearchLabel => "search.label",
+    SearchClear => "search.clear",
+    /// "{count} source matches"
+    SearchCountOne => "search.count.one",
+    /// "{count} sources match"
+    SearchCountOther => "search.count.other",
+    /// "No data source matches “{query}”."
+    SearchNone => "search.none",
 }
 
 /// How a language picks between singular and plural.

@@ -21,6 +21,9 @@ pub struct DataSource {
     pub name: &'static str,
     /// Whether a browser can connect it.
     pub kind: Kind,
+    /// Other names people search it by: its maker, a product, an older name. Proper names only,
+    /// so they work in every language.
+    pub aliases: &'static [&'static str],
 }
 
 impl DataSource {
@@ -30,44 +33,50 @@ impl DataSource {
     }
 }
 
-const fn web(id: SourceId, name: &'static str) -> DataSource {
+const fn web(id: SourceId, name: &'static str, aliases: &'static [&'static str]) -> DataSource {
     DataSource {
         id,
         name,
         kind: Kind::Web,
+        aliases,
     }
 }
 
-const fn native(id: SourceId, name: &'static str) -> DataSource {
+const fn native(id: SourceId, name: &'static str, aliases: &'static [&'static str]) -> DataSource {
     DataSource {
         id,
         name,
         kind: Kind::Native,
+        aliases,
     }
 }
 
 /// Every data source the screen knows, in Thryve's ID order (also the default display order).
 pub const CATALOGUE: &[DataSource] = &[
-    web(1, "Fitbit"),
-    web(2, "Garmin"),
-    web(3, "Polar"),
-    native(5, "Apple Health"),
-    native(6, "Samsung Health"),
-    web(8, "Withings"),
-    web(11, "Strava"),
-    web(16, "Omron Connect"),
-    web(17, "Suunto"),
-    web(18, "Oura"),
-    web(21, "iHealth"),
-    web(27, "Beurer"),
-    web(38, "Huawei Health"),
-    web(41, "Dexcom"),
-    web(42, "Whoop"),
-    web(43, "Decathlon"),
-    native(44, "Health Connect"),
-    web(45, "Komoot"),
-    web(46, "FreeStyle Libre"),
-    native(47, "ShenAI"),
+    web(1, "Fitbit", &["Google", "Pixel Watch"]),
+    web(2, "Garmin", &["Garmin Connect", "Forerunner"]),
+    web(3, "Polar", &["Polar Flow"]),
+    native(
+        5,
+        "Apple Health",
+        &["Apple", "iPhone", "Apple Watch", "HealthKit"],
+    ),
+    native(6, "Samsung Health", &["Samsung", "Galaxy Watch"]),
+    web(8, "Withings", &["Nokia Health"]),
+    web(11, "Strava", &[]),
+    web(16, "Omron Connect", &["Omron"]),
+    web(17, "Suunto", &["Suunto App"]),
+    web(18, "Oura", &["Oura Ring"]),
+    web(21, "iHealth", &[]),
+    web(27, "Beurer", &["Beurer HealthManager"]),
+    web(38, "Huawei Health", &["Huawei", "Huawei Watch"]),
+    web(41, "Dexcom", &["CGM", "Dexcom G7"]),
+    web(42, "Whoop", &[]),
+    web(43, "Decathlon", &["Decathlon Coach"]),
+    native(44, "Health Connect", &["Android", "Google"]),
+    web(45, "Komoot", &[]),
+    web(46, "FreeStyle Libre", &["Abbott", "Libre", "CGM"]),
+    native(47, "ShenAI", &["Shen.AI"]),
 ];
 
 /// Sources Thryve has retired. They are never offered, even when configured.

@@ -2,13 +2,15 @@
 
 use super::classes;
 use super::row_actions::RowActions;
+use super::search::{SourceSearch, SEARCH_FROM};
 use crate::catalogue::Source;
 use crate::i18n::Msg;
 use crate::screen::{RowState, Screen};
 use crate::status::Knowledge;
 use leptos::prelude::*;
 
-/// The list of data sources with their state and actions.
+/// The list of data sources with their state and actions; from eight sources up, with a search
+/// field above it.
 #[component]
 pub fn SourceList(#[prop(optional, into)] class: MaybeProp<String>) -> impl IntoView {
     let screen = Screen::expect();
@@ -21,8 +23,17 @@ pub fn SourceList(#[prop(optional, into)] class: MaybeProp<String>) -> impl Into
             (count > 0).then(|| t.count(Msg::SummaryOne, Msg::SummaryOther, count, &[]))
         }
     };
+    let query = RwSignal::new(String::new());
+    let list_id = screen.id("list");
+    let search = (sources.len() >= SEARCH_FROM).then(|| {
+        let sources = sources.clone();
+        let matching =
+            Signal::derive(move || query.with(|q| sources.iter().filter(|s| s.matches(q)).count()));
+        view! { <SourceSearch query matching list_id=list_id.clone() /> }
+    });
     view! {
         <div class=classes("tc-sources", class)>
+            {search}
             <p class="tc-sources__summary">{summary}</p>
             {move || {
                 screen
@@ -31,10 +42,14 @@ pub fn SourceList(#[prop(optional, into)] class: MaybeProp<String>) -> impl Into
                         view! { <p class="tc-sources__note">{t.get(Msg::StatusError)}</p> }
                     })
             }}
-            <ul class="tc-list" aria-label=screen.messages().get(Msg::ListLabel)>
+            <ul class="tc-list" id=list_id aria-label=screen.messages().get(Msg::ListLabel)>
                 {sources
                     .into_iter()
-                    .map(|source| view! { <SourceRow source /> })
+                    .map(|source| {
+                        let shown = source.clone();
+                        let hidden = Signal::derive(move || !query.with(|q| shown.matches(q)));
+                        view! { <SourceRow source hidden /> }
+                    })
                     .collect_view()}
             </ul>
         </div>
@@ -44,8 +59,14 @@ pub fn SourceList(#[prop(optional, into)] class: MaybeProp<String>) -> impl Into
 /// One source: its mark, name and state, and the actions it offers.
 #[component]
 pub fn SourceRow(
+    /// The source.
     source: Source,
-    #[prop(optional, into)] class: MaybeProp<String>,
+    /// Extra classes for the row.
+    #[prop(optional, into)]
+    class: MaybeProp<String>,
+    /// Whether the row is hidden (a search that does not find it).
+    #[prop(optional, into)]
+    hidden: Signal<bool>,
 ) -> impl IntoView {
     let screen = Screen::expect();
     let t = screen.messages();
@@ -79,6 +100,7 @@ pub fn SourceRow(
             data-state=move || state.get().as_str()
             data-source-id=id.to_string()
             data-testid=format!("source-{id}")
+            hidden=move || hidden.get()
         >
             <SourceMark source=source.clone() />
             <div class="tc-source__body">

@@ -9,6 +9,7 @@ mod list;
 mod result;
 mod row_actions;
 mod screen;
+mod search;
 mod session;
 
 pub use config_errors::ConfigErrors;

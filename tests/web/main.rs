@@ -14,6 +14,7 @@ mod disconnect;
 mod events;
 mod privacy;
 mod returns;
+mod search;
 mod session;
 mod settings;
 
