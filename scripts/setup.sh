@@ -2,7 +2,9 @@
 # Installs what building, running and testing thryve-connect needs, skipping what is present.
 #
 #   scripts/setup.sh build   Rust wasm target, trunk, wasm-bindgen-cli, wasm-opt, brotli
-#   scripts/setup.sh test    the above, plus Chromium + ChromeDriver and the e2e npm packages
+#   scripts/setup.sh test    the above, plus the e2e engines: Chromium + ChromeDriver, Firefox ESR,
+#                            WebKitGTK (MiniBrowser, WebKitWebDriver) + Xvfb, and the e2e npm
+#                            packages (pinned in e2e/package-lock.json)
 #
 # Needs only the package registries (crates.io, npm, Debian); trunk then runs with --offline.
 set -euo pipefail
@@ -59,11 +61,26 @@ fi
 command -v brotli >/dev/null || apt_install brotli
 
 if [ "$want" = test ]; then
-  if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
-    apt_install chromium chromium-driver
+  # The three engines of the end-to-end tests, from Debian: what is missing, in one install.
+  missing=()
+  command -v chromium >/dev/null || missing+=(chromium)
+  command -v chromedriver >/dev/null || missing+=(chromium-driver)
+  command -v firefox-esr >/dev/null || missing+=(firefox-esr)
+  command -v WebKitWebDriver >/dev/null || missing+=(webkit2gtk-driver)
+  [ -x /usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser ] || missing+=(libwebkit2gtk-4.1-0)
+  command -v Xvfb >/dev/null || missing+=(xvfb)
+  if [ ${#missing[@]} -gt 0 ]; then
+    apt_install "${missing[@]}"
   fi
-  if [ ! -d e2e/node_modules/playwright-core ] || [ ! -d e2e/node_modules/axe-core ]; then
-    say "installing the e2e packages (playwright-core, axe-core)"
+  # The e2e packages, exactly as pinned (npm ci installs the lock file's tree).
+  if ! (cd e2e && node -e '
+    const fs = require("fs");
+    const { devDependencies } = require("./package.json");
+    for (const [name, version] of Object.entries(devDependencies)) {
+      const file = `node_modules/${name}/package.json`;
+      if (!fs.existsSync(file) || JSON.parse(fs.readFileSync(file, "utf8")).version !== version) process.exit(1);
+    }'); then
+    say "installing the e2e packages (playwright-core, puppeteer-core, selenium-webdriver, axe-core)"
     (cd e2e && npm ci --no-audit --no-fund >/dev/null)
   fi
 fi

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs every check and test: formatting, lints (host and wasm32), host unit and integration
 # tests, browser tests in headless Chromium, the example app's build, the release build with its
-# size budget, and the end-to-end tests through the sandbox server.
+# size budget, and the end-to-end tests through the sandbox server in Chromium, Firefox and WebKit
+# (one line per engine at the end: "e2e chromium: N passed, N failed"; E2E_ENGINES=firefox to run
+# one engine).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -34,7 +36,7 @@ scripts/build.sh
 scripts/size-budget.sh
 trunk build --release --offline --dist examples/static-host/dist examples/static-host/index.html
 
-step "end-to-end tests (release build, sandbox server, headless Chromium)"
+step "end-to-end tests (release build, sandbox server; Chromium, Firefox, WebKit)"
 cargo build -p thryve-connect-server
 (cd e2e && SERVER_BIN=../target/debug/thryve-connect-server DIST_DIR=../dist npm test)
 

@@ -1,6 +1,7 @@
 // Shared test harness: a fresh sandbox server per test (on a free port, with its own copy of the
 // release build and any variant pages), and Debian's headless Chromium through playwright-core.
 import { spawn } from "node:child_process";
+import { createServer, request as httpRequest } from "node:http";
 import { mkdtemp, readdir, readFile, rm, symlink, writeFile, mkdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -18,9 +19,11 @@ export const OUTPUT = resolve(process.env.E2E_OUTPUT ?? "output");
  * Starts the server in sandbox mode on a free port, serving a copy of `dist` (the release build
  * by default) plus `pages`: file name -> { attributes } (the mount element's attributes replaced),
  * { lang } (the page's language), or { html } (a whole page of its own); and `files`: file name ->
- * content.
+ * content. With `observe`, the page talks to the server through a recording proxy on another
+ * port, so that every engine can see the token endpoint's requests and answers (`sessions()`),
+ * not only the one whose driver can watch the network.
  */
-export async function startServer({ env = {}, pages = {}, files = {}, dist: distDir = DIST_DIR } = {}) {
+export async function startServer({ env = {}, pages = {}, files = {}, dist: distDir = DIST_DIR, observe = false } = {}) {
   const dist = resolve(distDir);
   const dir = await mkdtemp(join(tmpdir(), "tc-e2e-"));
   for (const file of await readdir(dist)) {
@@ -60,6 +63,7 @@ export async function startServer({ env = {}, pages = {}, files = {}, dist: dist
     });
     child.on("exit", (code) => reject(new Error(`server exited with ${code}: ${stderr}`)));
   });
+  const proxy = observe ? await observingProxy(url) : null;
   const post = (path, body) =>
     fetch(url + path, {
       method: "POST",
@@ -67,7 +71,9 @@ export async function startServer({ env = {}, pages = {}, files = {}, dist: dist
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   return {
-    url,
+    url: proxy?.url ?? url,
+    /** Each token endpoint call through the proxy: { locale, status, token } (observe only). */
+    sessions: () => proxy.sessions.slice(),
     /** What the sandbox saw: page hits, authorizations, revokes. */
     log: async () => (await fetch(`${url}/sandbox/_test/log`)).json(),
     /** Makes the token endpoint answer "ok", "down" (503) or "garbage" (HTML). */
@@ -75,9 +81,63 @@ export async function startServer({ env = {}, pages = {}, files = {}, dist: dist
     /** Expires every token the sandbox issued. */
     expireTokens: async () => post("/sandbox/_test/expire-tokens"),
     stop: async () => {
+      await proxy?.close();
       child.kill();
       await rm(dir, { recursive: true, force: true });
     },
+  };
+}
+
+/** A pass-through HTTP proxy to `target` that records the token endpoint's requests and answers. */
+async function observingProxy(target) {
+  const sessions = [];
+  const server = createServer((req, res) => {
+    const chunks = [];
+    req.on("data", (c) => chunks.push(c));
+    req.on("end", () => {
+      const body = Buffer.concat(chunks);
+      const watched = req.url.split("?")[0] === "/api/connection-session" && req.method === "POST";
+      const headers = { ...req.headers };
+      if (watched) delete headers["accept-encoding"]; // read the answer as plain JSON
+      const upstream = httpRequest(target + req.url, { method: req.method, headers }, (up) => {
+        if (!watched) {
+          res.writeHead(up.statusCode, up.headers);
+          up.pipe(res);
+          return;
+        }
+        const answer = [];
+        up.on("data", (c) => answer.push(c));
+        up.on("end", () => {
+          const text = Buffer.concat(answer);
+          let token = null;
+          let locale = null;
+          try {
+            locale = JSON.parse(body.toString() || "{}").locale ?? null;
+          } catch {}
+          try {
+            token = new URL(JSON.parse(text.toString()).data.url).searchParams.get("connectionSessionToken");
+          } catch {}
+          sessions.push({ locale, status: up.statusCode, token });
+          res.writeHead(up.statusCode, up.headers);
+          res.end(text);
+        });
+      });
+      upstream.on("error", () => {
+        if (!res.headersSent) res.writeHead(502);
+        res.end();
+      });
+      upstream.end(body);
+    });
+  });
+  await new Promise((ok) => server.listen(0, "127.0.0.1", ok));
+  return {
+    url: `http://127.0.0.1:${server.address().port}`,
+    sessions,
+    close: () =>
+      new Promise((ok) => {
+        server.closeAllConnections?.();
+        server.close(() => ok());
+      }),
   };
 }
 

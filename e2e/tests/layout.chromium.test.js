@@ -1,3 +1,6 @@
+// Chromium only (why: these are pixel geometry checks of the CSS at exact viewport widths with
+// Playwright's viewport emulation; MiniBrowser's viewport is a resized window that cannot go below
+// 447 px, and the shared theme flows already check every engine for horizontal scroll).
 // Phone-first layout: compact rows from 360 px up, touch targets, no overflow or overlap, and
 // the disconnect confirmation keeping the row's state text. Prints rows per first screen and row
 // height at 390x844 (the closing notes and README quote them).
