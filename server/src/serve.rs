@@ -80,6 +80,9 @@ pub async fn serve_with_shutdown(
             },
             () = &mut shutdown => break,
         };
+        // Small answers go out at once instead of waiting for Nagle's algorithm (as
+        // axum::serve does).
+        let _ = stream.set_nodelay(true);
         let service = TowerToHyperService::new(app.clone());
         let connection = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
         tokio::spawn(async move {
