@@ -33,7 +33,7 @@ pub use cli::Cli;
 pub use limits::Limits;
 pub use serve::{serve, serve_with_shutdown, shutdown_signal};
 pub use settings::{Credentials, FrameAncestors, Live, Mode, Secret, Settings, SettingsError};
-pub use thryve::partner_user_id;
+pub use thryve::{partner_user_id, screen_user_key};
 
 /// The whole application: the API, the sandbox's pages (in sandbox mode), `/healthz` and the
 /// built app's files, every response with the security headers; a panicking handler answers

@@ -2,50 +2,20 @@
 //! that try to misuse it (through `app`, on a free port; the accept loop's own limits are in
 //! `serving.rs`).
 
+mod common;
+
 use axum::http::{HeaderName, StatusCode};
 use axum::response::IntoResponse;
 use axum::Router;
-use reqwest::redirect::Policy;
+use common::{client, listen, log_text, start};
 use serde_json::{json, Value};
-use std::io::Write;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 use thryve_connect_protocol::endpoint::{DEFAULT_USER_HEADER, SESSION_PATH, STATUS_PATH};
 use thryve_connect_server::{Credentials, Live, Mode, Secret, Settings};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-
-#[derive(Clone, Default)]
-struct LogBuffer(Arc<Mutex<Vec<u8>>>);
-
-impl Write for LogBuffer {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-fn logs() -> &'static LogBuffer {
-    static LOGS: OnceLock<LogBuffer> = OnceLock::new();
-    LOGS.get_or_init(|| {
-        let buffer = LogBuffer::default();
-        let writer = buffer.clone();
-        tracing_subscriber::fmt()
-            .with_writer(move || writer.clone())
-            .with_ansi(false)
-            .with_max_level(tracing::Level::DEBUG)
-            .init();
-        buffer
-    })
-}
-
-fn log_text() -> String {
-    String::from_utf8_lossy(&logs().0.lock().unwrap()).into_owned()
-}
 
 fn dist() -> PathBuf {
     static DIST: OnceLock<PathBuf> = OnceLock::new();
@@ -57,25 +27,6 @@ fn dist() -> PathBuf {
         dir
     })
     .clone()
-}
-
-async fn listen(router: Router) -> String {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
-    format!("http://{address}")
-}
-
-async fn start(settings: Settings) -> String {
-    logs();
-    listen(thryve_connect_server::app(&settings)).await
-}
-
-fn client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .redirect(Policy::none())
-        .build()
-        .unwrap()
 }
 
 fn live_settings(api: &str) -> Settings {

@@ -1,14 +1,15 @@
 //! The server on a free port, in both modes. Live mode runs against a local stub of Thryve's API
 //! that checks the exact requests Thryve expects and can fail the ways Thryve can.
 
+mod common;
+
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::response::IntoResponse;
 use axum::routing::post;
 use axum::Router;
-use reqwest::redirect::Policy;
+use common::{client, log_text, start};
 use serde_json::{json, Value};
-use std::io::Write;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
@@ -17,47 +18,7 @@ use thryve_connect_server::{Credentials, Live, Mode, Secret, Settings};
 
 // ----- captured logs -----
 
-#[derive(Clone, Default)]
-struct LogBuffer(Arc<Mutex<Vec<u8>>>);
-
-impl Write for LogBuffer {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-fn logs() -> &'static LogBuffer {
-    static LOGS: OnceLock<LogBuffer> = OnceLock::new();
-    LOGS.get_or_init(|| {
-        let buffer = LogBuffer::default();
-        let writer = buffer.clone();
-        tracing_subscriber::fmt()
-            .with_writer(move || writer.clone())
-            .with_ansi(false)
-            .with_max_level(tracing::Level::DEBUG)
-            .init();
-        buffer
-    })
-}
-
-fn log_text() -> String {
-    String::from_utf8_lossy(&logs().0.lock().unwrap()).into_owned()
-}
-
 // ----- helpers -----
-
-async fn start(settings: Settings) -> String {
-    logs();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    let app = thryve_connect_server::app(&settings);
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    format!("http://{address}")
-}
 
 async fn get(url: impl reqwest::IntoUrl) -> reqwest::Response {
     client().get(url).send().await.unwrap()
@@ -78,14 +39,6 @@ async fn get_query(url: impl reqwest::IntoUrl, query: &[(&str, &str)]) -> reqwes
 
 async fn post_form(url: impl reqwest::IntoUrl, form: &[(&str, &str)]) -> reqwest::Response {
     client().post(url).form(form).send().await.unwrap()
-}
-
-/// A client that shows redirects instead of following them (cookies are sent by hand).
-fn client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .redirect(Policy::none())
-        .build()
-        .unwrap()
 }
 
 /// A dist folder with a page, a hashed asset and its brotli variant.
@@ -733,9 +686,13 @@ async fn live_session_sends_exactly_what_thryve_expects() {
     };
     let response = session().await.unwrap();
     assert_eq!(response.status(), 200);
+    // Thryve's answer, with the screen's user key beside it.
+    let user_key = thryve_connect_server::screen_user_key(KEY, "alice@example.com");
     assert_eq!(
         response.text().await.unwrap(),
-        r#"{"data":{"url":"https://connect.thryve.de/?connectionSessionToken=1060285265X4247109939067552841&platform=web&lang=de"},"type":"enduser.widget.connection"}"#
+        format!(
+            r#"{{"data":{{"url":"https://connect.thryve.de/?connectionSessionToken=1060285265X4247109939067552841&platform=web&lang=de"}},"type":"enduser.widget.connection","user":"{user_key}"}}"#
+        )
     );
 
     let requests = stub.lock().unwrap().requests.clone();
