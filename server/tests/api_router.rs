@@ -1,5 +1,7 @@
 //! A host with an axum app of its own takes the token and status endpoints with `api_router`.
 
+mod common;
+
 use axum::routing::get;
 use axum::Router;
 use serde_json::{json, Value};
@@ -15,9 +17,7 @@ async fn a_host_router_serves_the_endpoints_next_to_its_own_routes() {
     let host = Router::new()
         .route("/account", get(|| async { "the host's own page" }))
         .merge(api_router(&Settings::sandbox(dist)));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, host).await.unwrap() });
+    let base = common::listen(host).await;
     let client = reqwest::Client::new();
 
     let session = client
