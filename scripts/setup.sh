@@ -4,9 +4,10 @@
 #   scripts/setup.sh build   Rust wasm target, trunk, wasm-bindgen-cli, wasm-opt, brotli
 #   scripts/setup.sh test    the above, plus the e2e engines: Chromium + ChromeDriver, Firefox ESR,
 #                            WebKitGTK (MiniBrowser, WebKitWebDriver) + Xvfb, and the e2e npm
-#                            packages (pinned in e2e/package-lock.json)
+#                            packages (pinned in e2e/package-lock.json), and the single-page
+#                            example's packages (React, esbuild, TypeScript; examples/spa-host)
 #
-# Needs only the package registries (crates.io, npm, Debian); trunk then runs with --offline.
+# Needs only the package registries (Rust crates, npm, Debian); trunk then runs with --offline.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -75,16 +76,19 @@ if [ "$want" = test ]; then
   if [ ${#missing[@]} -gt 0 ]; then
     apt_install "${missing[@]}"
   fi
-  # The e2e packages, exactly as pinned (npm ci installs the lock file's tree).
-  if ! (cd e2e && node -e '
-    const fs = require("fs");
-    const { devDependencies } = require("./package.json");
-    for (const [name, version] of Object.entries(devDependencies)) {
-      const file = `node_modules/${name}/package.json`;
-      if (!fs.existsSync(file) || JSON.parse(fs.readFileSync(file, "utf8")).version !== version) process.exit(1);
-    }'); then
-    say "installing the e2e packages (playwright-core, puppeteer-core, selenium-webdriver, axe-core)"
-    (cd e2e && npm ci --no-audit --no-fund >/dev/null)
-  fi
+  # The npm packages of the e2e tests and of the single-page example, exactly as pinned (npm ci
+  # installs the lock file's tree).
+  for dir in e2e examples/spa-host; do
+    if ! (cd "$dir" && node -e '
+      const fs = require("fs");
+      const { dependencies = {}, devDependencies = {} } = require("./package.json");
+      for (const [name, version] of Object.entries({ ...dependencies, ...devDependencies })) {
+        const file = `node_modules/${name}/package.json`;
+        if (!fs.existsSync(file) || JSON.parse(fs.readFileSync(file, "utf8")).version !== version) process.exit(1);
+      }'); then
+      say "installing the npm packages of $dir"
+      (cd "$dir" && npm ci --no-audit --no-fund >/dev/null)
+    fi
+  done
 fi
 say "ready"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every check and test: formatting, lints (host and wasm32), host unit and integration
-# tests, browser tests in headless Chromium, the example app's build, the release build with its
+# tests (with server-side rendering), the JS API's types (tsc) and the single-page example's
+# build, browser tests in headless Chromium, the example app's build, the release build with its
 # size budget, and the end-to-end tests through the sandbox server in Chromium, Firefox and WebKit
 # (one line per engine at the end: "e2e chromium: N passed, N failed"; E2E_ENGINES=firefox to run
 # one engine).
@@ -18,11 +19,17 @@ cargo fmt --all -- --check
 step "lint (host)"
 cargo clippy --workspace --all-targets -- -D warnings
 step "lint (wasm32)"
-cargo clippy --target wasm32-unknown-unknown -p thryve-connect --features csr --lib --bins --tests -- -D warnings
-cargo clippy --target wasm32-unknown-unknown -p leptos-app-example --all-targets -- -D warnings
+cargo clippy --target wasm32-unknown-unknown -p thryve-connect --features csr --lib --tests -- -D warnings
+cargo clippy --target wasm32-unknown-unknown -p thryve-connect-app -p leptos-app-example --all-targets -- -D warnings
+# A Leptos host that hydrates server-rendered HTML builds the library with `hydrate`.
+cargo clippy --target wasm32-unknown-unknown -p thryve-connect --features hydrate --lib -- -D warnings
 
-step "host tests (pure rules, server)"
+step "host tests (pure rules, server, server-side rendering)"
 cargo test --workspace
+cargo test -p thryve-connect --features ssr --test ssr
+
+step "JS API types and the single-page example (tsc, esbuild)"
+(cd examples/spa-host && npm run check && npm run build)
 
 step "browser tests (wasm-bindgen-test, headless Chromium)"
 export CHROMEDRIVER=${CHROMEDRIVER:-/usr/bin/chromedriver}

@@ -13,9 +13,10 @@ use std::fmt;
 use thryve_connect_protocol::endpoint::{user_key_of, SessionRequest};
 use thryve_connect_protocol::thryve::{token_of, TokenError};
 use url::Url;
+use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{AbortController, RequestCredentials, RequestMode};
+use web_sys::{AbortController, AbortSignal, RequestCredentials, RequestMode};
 
 /// Why a request gave no usable answer.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -68,19 +69,39 @@ impl ApiError {
     }
 }
 
-/// Aborts a request when its deadline passes; cancels that on drop.
+/// Aborts a request when its deadline passes or when `cancel` (the screen's) is aborted; stops
+/// watching both on drop.
 struct Deadline {
     controller: Option<AbortController>,
     timer: Option<Timer>,
+    cancel: Option<(AbortSignal, Closure<dyn FnMut()>)>,
 }
 
 impl Deadline {
-    fn new(timeout_ms: u32) -> Deadline {
+    fn new(timeout_ms: u32, cancel: Option<&AbortSignal>) -> Deadline {
         let controller = AbortController::new().ok();
         let timer = controller
             .clone()
             .and_then(|controller| Timer::after(timeout_ms.into(), move || controller.abort()));
-        Deadline { controller, timer }
+        let cancel = match (cancel, &controller) {
+            (Some(signal), Some(controller)) if signal.aborted() => {
+                controller.abort();
+                None
+            }
+            (Some(signal), Some(controller)) => {
+                let controller = controller.clone();
+                let on_abort = Closure::<dyn FnMut()>::new(move || controller.abort());
+                let _ = signal
+                    .add_event_listener_with_callback("abort", on_abort.as_ref().unchecked_ref());
+                Some((signal.clone(), on_abort))
+            }
+            _ => None,
+        };
+        Deadline {
+            controller,
+            timer,
+            cancel,
+        }
     }
 
     fn signal(&self) -> Option<web_sys::AbortSignal> {
@@ -105,6 +126,10 @@ impl Drop for Deadline {
         if let Some(timer) = self.timer.take() {
             timer.cancel();
         }
+        if let Some((signal, on_abort)) = self.cancel.take() {
+            let _ = signal
+                .remove_event_listener_with_callback("abort", on_abort.as_ref().unchecked_ref());
+        }
     }
 }
 
@@ -124,11 +149,17 @@ pub async fn fetch_session(
     endpoint: &Url,
     locale: &str,
     timeout_ms: u32,
+    cancel: Option<&AbortSignal>,
 ) -> Result<Session, ApiError> {
     let body = SessionRequest::body(locale);
-    let deadline = Deadline::new(timeout_ms);
+    let deadline = Deadline::new(timeout_ms, cancel);
+    let mut sent_at_ms = crate::browser::now_ms();
     let response = match take_prefetched(endpoint, &body) {
-        Some(early) => early_response(early, &deadline).await?,
+        Some((early, sent_at)) => {
+            // Its age counts from when the loader sent it.
+            sent_at_ms = sent_at.unwrap_or(sent_at_ms);
+            early_response(early, &deadline).await?
+        }
         None => Request::post(endpoint.as_str())
             .header("Accept", "application/json")
             .header("Content-Type", "application/json")
@@ -147,13 +178,17 @@ pub async fn fetch_session(
     Ok(Session {
         token,
         user: user_key_of(&json),
-        received_at_ms: crate::browser::now_ms(),
+        received_at_ms: sent_at_ms.min(crate::browser::now_ms()),
     })
 }
 
 /// Reads the host's status endpoint: the IDs of the connected sources.
-pub async fn fetch_status(endpoint: &Url, timeout_ms: u32) -> Result<BTreeSet<SourceId>, ApiError> {
-    let deadline = Deadline::new(timeout_ms);
+pub async fn fetch_status(
+    endpoint: &Url,
+    timeout_ms: u32,
+    cancel: Option<&AbortSignal>,
+) -> Result<BTreeSet<SourceId>, ApiError> {
+    let deadline = Deadline::new(timeout_ms, cancel);
     let response = Request::get(endpoint.as_str())
         .header("Accept", "application/json")
         .credentials(RequestCredentials::SameOrigin)
@@ -170,8 +205,12 @@ pub async fn fetch_status(endpoint: &Url, timeout_ms: u32) -> Result<BTreeSet<So
 /// Thryve's page does not allow cross-origin reads, so the request is `no-cors`: it is sent, but
 /// its answer is opaque. Success means "Thryve received it"; the status endpoint, where there is
 /// one, tells the real state afterwards.
-pub async fn revoke(url: &Url, timeout_ms: u32) -> Result<(), ApiError> {
-    let deadline = Deadline::new(timeout_ms);
+pub async fn revoke(
+    url: &Url,
+    timeout_ms: u32,
+    cancel: Option<&AbortSignal>,
+) -> Result<(), ApiError> {
+    let deadline = Deadline::new(timeout_ms, cancel);
     let same_origin =
         crate::browser::current_url().is_some_and(|page| page.origin() == url.origin());
     let response = Request::get(url.as_str())
@@ -193,9 +232,10 @@ pub async fn revoke(url: &Url, timeout_ms: u32) -> Result<(), ApiError> {
     }
 }
 
-/// The boot script's early request, if it matches: `window.__thryveConnectPrefetch` holds
-/// `{url, body, response}` where `response` is the `fetch` promise. Taken once.
-fn take_prefetched(endpoint: &Url, body: &str) -> Option<js_sys::Promise> {
+/// The loader's early request, if it matches: `window.__thryveConnectPrefetch` holds
+/// `{url, body, response, sentAt}` where `response` is the `fetch` promise and `sentAt` when it
+/// was sent (ms since the epoch). Taken once.
+fn take_prefetched(endpoint: &Url, body: &str) -> Option<(js_sys::Promise, Option<f64>)> {
     let window = crate::browser::window()?;
     let key = JsValue::from_str("__thryveConnectPrefetch");
     let early = js_sys::Reflect::get(&window, &key).ok()?;
@@ -210,7 +250,9 @@ fn take_prefetched(endpoint: &Url, body: &str) -> Option<js_sys::Promise> {
     if !same_url || sent != body {
         return None;
     }
-    field("response")?.dyn_into::<js_sys::Promise>().ok()
+    let sent_at = field("sentAt").and_then(|at| at.as_f64());
+    let response = field("response")?.dyn_into::<js_sys::Promise>().ok()?;
+    Some((response, sent_at))
 }
 
 async fn early_response(

@@ -66,9 +66,13 @@ fn intercepted(navigation: Navigation) -> Option<Navigation> {
     }
 }
 
-/// The page's window, where there is one.
+/// The page's window, where there is one: none outside the browser (a server render), so that
+/// every effect below is a no-op there.
 pub fn window() -> Option<web_sys::Window> {
-    web_sys::window()
+    #[cfg(target_arch = "wasm32")]
+    return web_sys::window();
+    #[cfg(not(target_arch = "wasm32"))]
+    None
 }
 
 /// Whether this page runs inside a frame.
@@ -170,7 +174,12 @@ pub fn replace_address(url: &Url) {
 
 /// Milliseconds since the Unix epoch.
 pub fn now_ms() -> f64 {
-    js_sys::Date::now()
+    #[cfg(target_arch = "wasm32")]
+    return js_sys::Date::now();
+    #[cfg(not(target_arch = "wasm32"))]
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0.0, |d| d.as_millis() as f64)
 }
 
 /// 128 random bits as hex, from the browser's cryptographic generator where there is one.

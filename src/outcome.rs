@@ -196,6 +196,10 @@ pub struct Attempt {
     /// A random ID: it travels in `redirect_uri`, binds the return to this attempt, and names
     /// the attempt in events.
     pub nonce: String,
+    /// The key of the screen that started it ([`crate::Config::screen_key`]): with several
+    /// screens on a page, only that one shows the result.
+    #[serde(default)]
+    pub screen: String,
 }
 
 impl Attempt {
@@ -242,6 +246,15 @@ pub enum Resolution {
     Unmatched,
 }
 
+/// Whether the screen with key `screen` reads the result in the address: yes, unless a recent
+/// attempt recorded by another screen on this page is waiting for it (that screen will). An
+/// attempt without a key (recorded by a screen without one, or by an earlier version) is anyone's.
+pub fn is_for_screen(attempt: Option<&Attempt>, screen: &str, now_ms: f64) -> bool {
+    attempt.is_none_or(|attempt| {
+        attempt.screen.is_empty() || attempt.screen == screen || !attempt.is_current(now_ms)
+    })
+}
+
 /// Ties a return to the recorded attempt: the nonce must be the attempt's, the source (when
 /// given) its source, and the attempt recent.
 pub fn resolve(ret: &Return, attempt: Option<&Attempt>, now_ms: f64) -> Resolution {
@@ -267,6 +280,30 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
+    #[test]
+    fn a_result_belongs_to_the_screen_that_started_the_attempt() {
+        let mut started = attempt(Action::Connect, 1);
+        started.screen = "left".into();
+        let now = started.started_at_ms + 1_000.0;
+        assert!(is_for_screen(Some(&started), "left", now));
+        assert!(!is_for_screen(Some(&started), "right", now));
+        assert!(
+            is_for_screen(None, "right", now),
+            "no attempt: anyone cleans up"
+        );
+        let later = started.started_at_ms + ATTEMPT_TTL_MS + 1.0;
+        assert!(
+            is_for_screen(Some(&started), "right", later),
+            "a stale attempt blocks nobody"
+        );
+        // Attempts stored by an earlier version have no screen: anyone's.
+        let mut stored: serde_json::Value = serde_json::from_str(&started.to_json()).unwrap();
+        stored.as_object_mut().unwrap().remove("screen");
+        let old = Attempt::from_json(&stored.to_string()).unwrap();
+        assert_eq!(old.screen, "");
+        assert!(is_for_screen(Some(&old), "right", now));
+    }
+
     fn url(s: &str) -> Url {
         Url::parse(s).unwrap()
     }
@@ -277,6 +314,7 @@ mod tests {
             source,
             started_at_ms: 1_000.0,
             nonce: "n1".into(),
+            screen: String::new(),
         }
     }
 

@@ -1,12 +1,14 @@
 //! Checks that keep the styling contract and the docs honest: every design value is a custom
-//! property, every property is documented, and boot.js knows the same languages as `protocol/locales/`.
+//! property, every property is documented, and the loader (web/thryve-connect.js) knows the same languages as `protocol/locales/` and the
+//! same attributes as the library.
 #![cfg(not(target_arch = "wasm32"))]
 
 use std::collections::BTreeSet;
 
 const CSS: &str = include_str!("../style/thryve-connect.css");
 const README: &str = include_str!("../README.md");
-const BOOT: &str = include_str!("../web/boot.js");
+const LOADER: &str = include_str!("../web/thryve-connect.js");
+const TYPES: &str = include_str!("../web/thryve-connect.d.ts");
 
 /// Every `--tc-…` name in the text, defined (`--tc-x:`) or used (`var(--tc-x)`).
 fn properties(text: &str, defined: bool) -> BTreeSet<String> {
@@ -97,23 +99,50 @@ fn every_property_is_documented() {
     }
 }
 
-#[test]
-fn boot_js_knows_the_same_languages() {
-    let list = BOOT
-        .split("const LOCALES = [")
+/// The quoted strings of the loader's `const NAME = [...]`.
+fn loader_list(name: &str) -> Vec<String> {
+    let list = LOADER
+        .split(&format!("const {name} = ["))
         .nth(1)
         .and_then(|rest| rest.split(']').next())
-        .expect("boot.js declares LOCALES");
-    let mut in_boot: Vec<String> = list
-        .split(',')
+        .unwrap_or_else(|| panic!("the loader declares {name}"));
+    list.split(',')
         .map(|s| s.trim().trim_matches('"').to_owned())
-        .collect();
-    in_boot.sort();
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+#[test]
+fn the_loader_knows_the_same_languages() {
+    let mut in_loader = loader_list("LOCALES");
+    in_loader.sort();
     let available: Vec<String> = thryve_connect::protocol::LOCALES
         .iter()
         .map(|code| (*code).to_owned())
         .collect();
-    assert_eq!(in_boot, available, "update LOCALES in web/boot.js");
+    assert_eq!(
+        in_loader, available,
+        "update LOCALES in web/thryve-connect.js"
+    );
+}
+
+#[test]
+fn the_loader_and_the_types_know_every_attribute() {
+    let attributes: Vec<String> = thryve_connect::Settings::ATTRIBUTES
+        .iter()
+        .map(|(name, _)| (*name).to_owned())
+        .collect();
+    assert_eq!(
+        loader_list("ATTRIBUTES"),
+        attributes,
+        "update ATTRIBUTES in web/thryve-connect.js"
+    );
+    for name in &attributes {
+        assert!(
+            TYPES.contains(&format!("\"{name}\"")),
+            "{name} is missing from web/thryve-connect.d.ts"
+        );
+    }
 }
 
 #[test]

@@ -45,7 +45,7 @@ pub async fn no_protocol_relative(request: Request, next: Next) -> Response<Body
 }
 
 /// The Content-Security-Policy every response carries. Scripts only from this origin (the app
-/// has no inline script: `boot.js` loads it), WebAssembly compilation allowed, no inline styles.
+/// has no inline script: `thryve-connect.js` loads it), WebAssembly compilation allowed, no inline styles.
 pub fn content_security_policy(settings: &Settings) -> HeaderValue {
     let connect = if settings.is_sandbox() {
         "'self'".to_owned()
@@ -80,14 +80,21 @@ pub fn is_hashed_asset(path: &str) -> bool {
 /// The page's mount: the element with `id="thryve-connect"`, or a `<thryve-connect>` element.
 const MOUNT: &str = "#thryve-connect, thryve-connect";
 
-/// Sets each of `attributes` on the mount element(s) that do not have it yet: the page's own
-/// settings win. Values are escaped by the rewriter. A page without a mount comes back unchanged.
+/// Sets each of `attributes` (named as on a `<div>` mount, `data-…`) on the mount element(s) that
+/// do not have it yet: the page's own settings win. `<thryve-connect>` takes the names without
+/// the `data-` prefix. Values are escaped by the rewriter. A page without a mount comes back
+/// unchanged.
 pub fn inject_settings(html: &str, attributes: &[(&str, &str)]) -> Result<String, RewritingError> {
     rewrite_str(
         html,
         RewriteStrSettings {
             element_content_handlers: vec![element!(MOUNT, |mount| {
+                let element = mount.tag_name().eq_ignore_ascii_case("thryve-connect");
                 for (name, value) in attributes {
+                    let name = match name.strip_prefix("data-") {
+                        Some(bare) if element => bare,
+                        _ => name,
+                    };
                     if !mount.has_attribute(name) {
                         mount.set_attribute(name, value)?;
                     }
@@ -99,10 +106,27 @@ pub fn inject_settings(html: &str, attributes: &[(&str, &str)]) -> Result<String
     )
 }
 
-/// Cache headers by path: a year for hashed assets, revalidation for everything else.
+/// Whether a file is part of the embeddable screen (the loader, its types, the glue, the wasm,
+/// the styles): public, and loadable from pages on other origins.
+pub fn is_shared_asset(path: &str) -> bool {
+    [".js", ".wasm", ".css", ".d.ts"]
+        .iter()
+        .any(|extension| path.ends_with(extension))
+}
+
+/// Cache headers by path: a year for hashed assets, revalidation for everything else. The
+/// screen's files may be loaded by pages on other origins (the loader imports the glue, which
+/// fetches the wasm, both with CORS).
 pub async fn cache_control(request: Request, next: Next) -> Response<Body> {
     let hashed = is_hashed_asset(request.uri().path());
+    let shared = is_shared_asset(request.uri().path());
     let mut response = next.run(request).await;
+    if shared && response.status().is_success() {
+        response.headers_mut().insert(
+            header::ACCESS_CONTROL_ALLOW_ORIGIN,
+            HeaderValue::from_static("*"),
+        );
+    }
     if response.status() == StatusCode::OK || response.status() == StatusCode::NOT_MODIFIED {
         let value = if hashed {
             "public, max-age=31536000, immutable"
@@ -211,9 +235,14 @@ mod tests {
             inject("<div class=x id=thryve-connect></div>", &attributes),
             r#"<div class=x id=thryve-connect data-a="1"></div>"#
         );
+        // The element takes its settings without the data- prefix.
         assert_eq!(
-            inject("<thryve-connect data-b></thryve-connect>", &attributes),
-            r#"<thryve-connect data-b data-a="1"></thryve-connect>"#
+            inject("<thryve-connect b></thryve-connect>", &attributes),
+            r#"<thryve-connect b a="1"></thryve-connect>"#
+        );
+        assert_eq!(
+            inject("<thryve-connect a=mine></thryve-connect>", &attributes),
+            "<thryve-connect a=mine></thryve-connect>"
         );
         // An attribute without a value is the page's own setting; text that merely looks like
         // the mount is not one.

@@ -1,6 +1,6 @@
 //! What is wrong with the settings, shown instead of the screen.
 
-use crate::config::{self, ConfigError};
+use crate::config::{self, ConfigError, Settings};
 use crate::i18n::{Messages, Msg};
 use leptos::prelude::*;
 
@@ -14,6 +14,10 @@ pub fn ConfigErrors(
     /// developer.
     #[prop(optional, into)]
     locale: MaybeProp<String>,
+    /// Put before the names of the attributes concerned: `data-` for a `<div>` mount, nothing
+    /// for `<thryve-connect>` (the default).
+    #[prop(optional)]
+    attribute_prefix: &'static str,
 ) -> impl IntoView {
     let locale = locale.get_untracked();
     let code = config::choose_locale(locale.as_deref(), &crate::browser::preferred_languages());
@@ -27,7 +31,7 @@ pub fn ConfigErrors(
                     .map(|error| {
                         view! {
                             <li>
-                                <code>{error.setting}</code>
+                                <code>{shown_name(error.setting, attribute_prefix)}</code>
                                 ": "
                                 {error.problem}
                             </li>
@@ -36,5 +40,17 @@ pub fn ConfigErrors(
                     .collect_view()}
             </ul>
         </div>
+    }
+}
+
+/// An attribute's name as written on the mount element; other names ("JSON settings") as they are.
+fn shown_name(setting: &str, prefix: &str) -> String {
+    if Settings::ATTRIBUTES
+        .iter()
+        .any(|(name, _)| *name == setting)
+    {
+        format!("{prefix}{setting}")
+    } else {
+        setting.to_owned()
     }
 }

@@ -37,6 +37,7 @@ pub fn ConnectScreen(
                 SessionView::Ready => "ready",
                 SessionView::Failed(_) => "error",
             }
+            data-theme=screen.config().theme.map(|theme| theme.as_str())
             aria-labelledby=labelled_by
             lang=t.code()
             node_ref=root

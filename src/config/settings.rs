@@ -1,67 +1,86 @@
-//! The host's settings as given: the text of each data attribute, and the JSON block.
+//! The host's settings as given: the text of each attribute, the JSON block, and the settings
+//! object a script passes.
 
 use crate::catalogue::SourceId;
 use serde::Deserialize;
+use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
-/// The host's settings as given: each field is the text of the data attribute named beside it.
+/// The host's settings as given: each field is the text of the attribute named beside it
+/// (`token-endpoint` on `<thryve-connect>`, `data-token-endpoint` on a `<div>` mount).
 /// `None` means "not set" (the default applies).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Settings {
-    /// `data-token-endpoint`
+    /// `token-endpoint`
     pub token_endpoint: Option<String>,
-    /// `data-status-endpoint`
+    /// `status-endpoint`
     pub status_endpoint: Option<String>,
-    /// `data-thryve-base-url`
+    /// `thryve-base-url`
     pub thryve_base_url: Option<String>,
-    /// `data-redirect-uri`
+    /// `redirect-uri`
     pub redirect_uri: Option<String>,
-    /// `data-sources`: comma-separated IDs in display order
+    /// `sources`: comma-separated IDs in display order
     pub sources: Option<String>,
-    /// `data-open`: `same-tab` | `new-tab`
+    /// `open`: `same-tab` | `new-tab`
     pub open: Option<String>,
-    /// `data-disconnect`: `background` | `navigate`
+    /// `disconnect`: `background` | `navigate`
     pub disconnect: Option<String>,
-    /// `data-locale`
+    /// `locale`
     pub locale: Option<String>,
-    /// `data-show-native`: `true` | `false`
+    /// `show-native`: `true` | `false`
     pub show_native: Option<String>,
-    /// `data-token-max-age`: seconds
+    /// `token-max-age`: seconds
     pub token_max_age: Option<String>,
-    /// `data-request-timeout`: seconds
+    /// `request-timeout`: seconds
     pub request_timeout: Option<String>,
-    /// `data-heading-level`: 1 to 6, the level of the screen's title (2 by default, to sit under
+    /// `heading-level`: 1 to 6, the level of the screen's title (2 by default, to sit under
     /// the host page's own `h1`)
     pub heading_level: Option<String>,
+    /// `theme`: `light` | `dark` (the system's choice when not set)
+    pub theme: Option<String>,
+    /// `prefetch`: `true` | `false`, whether the loader sends the first session request before
+    /// the app has arrived
+    pub prefetch: Option<String>,
     /// The text of a `<script type="application/json">` inside the mount element: see [`Extras`].
     pub json: Option<String>,
+    /// The settings object given from JavaScript (`element.settings = {…}`, `mount(el, {…})`), as
+    /// JSON: the attributes in camelCase (`tokenEndpoint`) plus the fields of [`Extras`]. It wins
+    /// over the attributes and the JSON block.
+    pub object: Option<String>,
 }
 
-/// Where a data attribute's text goes in [`Settings`].
+/// Where an attribute's text goes in [`Settings`].
 pub type SettingsField = fn(&mut Settings) -> &mut Option<String>;
 
+/// The prefix of the settings' attributes on a `<div>` mount (`data-sources`); the
+/// `<thryve-connect>` element takes them without it (`sources`).
+pub const DATA_PREFIX: &str = "data-";
+
 impl Settings {
-    /// The data attributes, by name, and the field each fills.
+    /// The attributes, by name (without the `data-` prefix), and the field each fills.
     pub const ATTRIBUTES: &'static [(&'static str, SettingsField)] = &[
-        ("data-token-endpoint", |s| &mut s.token_endpoint),
-        ("data-status-endpoint", |s| &mut s.status_endpoint),
-        ("data-thryve-base-url", |s| &mut s.thryve_base_url),
-        ("data-redirect-uri", |s| &mut s.redirect_uri),
-        ("data-sources", |s| &mut s.sources),
-        ("data-open", |s| &mut s.open),
-        ("data-disconnect", |s| &mut s.disconnect),
-        ("data-locale", |s| &mut s.locale),
-        ("data-show-native", |s| &mut s.show_native),
-        ("data-token-max-age", |s| &mut s.token_max_age),
-        ("data-request-timeout", |s| &mut s.request_timeout),
-        ("data-heading-level", |s| &mut s.heading_level),
+        ("token-endpoint", |s| &mut s.token_endpoint),
+        ("status-endpoint", |s| &mut s.status_endpoint),
+        ("thryve-base-url", |s| &mut s.thryve_base_url),
+        ("redirect-uri", |s| &mut s.redirect_uri),
+        ("sources", |s| &mut s.sources),
+        ("open", |s| &mut s.open),
+        ("disconnect", |s| &mut s.disconnect),
+        ("locale", |s| &mut s.locale),
+        ("show-native", |s| &mut s.show_native),
+        ("token-max-age", |s| &mut s.token_max_age),
+        ("request-timeout", |s| &mut s.request_timeout),
+        ("heading-level", |s| &mut s.heading_level),
+        ("theme", |s| &mut s.theme),
+        ("prefetch", |s| &mut s.prefetch),
     ];
 
-    /// Fills settings from an attribute reader (`Element::get_attribute` in the browser).
-    pub fn from_attributes(get: impl Fn(&str) -> Option<String>) -> Settings {
+    /// Fills settings from an attribute reader (`Element::get_attribute` in the browser), each
+    /// name being `prefix` followed by the attribute's name ("" or [`DATA_PREFIX`]).
+    pub fn from_attributes(prefix: &str, get: impl Fn(&str) -> Option<String>) -> Settings {
         let mut settings = Settings::default();
         for (name, field) in Self::ATTRIBUTES {
-            *field(&mut settings) = get(name);
+            *field(&mut settings) = get(&format!("{prefix}{name}"));
         }
         settings
     }
@@ -76,7 +95,7 @@ impl Settings {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Extras {
-    /// Display order; wins over `data-sources` when both are given.
+    /// Display order; wins over `sources` when both are given.
     #[serde(default)]
     pub sources: Option<Vec<SourceId>>,
     /// Display names that replace the catalogue's (and name sources it does not know yet).
@@ -91,4 +110,75 @@ pub struct Extras {
     /// Sources never shown.
     #[serde(default)]
     pub hidden: Vec<SourceId>,
+}
+
+/// The camelCase name of an attribute in the settings object: `token-endpoint` ->
+/// `tokenEndpoint`.
+pub fn camel_case(attribute: &str) -> String {
+    let mut out = String::with_capacity(attribute.len());
+    let mut upper = false;
+    for c in attribute.chars() {
+        if c == '-' {
+            upper = true;
+        } else if upper {
+            out.push(c.to_ascii_uppercase());
+            upper = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Lays the settings object (JSON) over `settings` and `extras`: a scalar field replaces the
+/// attribute's text (numbers and booleans as their text, `null` unsets it), `sources` may also
+/// be an array, and the [`Extras`] fields replace the JSON block's. Returns every problem.
+pub(super) fn apply_object(
+    text: &str,
+    settings: &mut Settings,
+    extras: &mut Extras,
+) -> Result<(), Vec<String>> {
+    let object: Map<String, Value> = match serde_json::from_str(text) {
+        Ok(Value::Object(object)) => object,
+        Ok(_) => return Err(vec!["must be an object".into()]),
+        Err(e) => return Err(vec![e.to_string()]),
+    };
+    let mut problems = Vec::new();
+    for (key, value) in object {
+        let scalar = Settings::ATTRIBUTES
+            .iter()
+            .find(|(name, _)| camel_case(name) == key);
+        let result = match (key.as_str(), scalar) {
+            ("sources", _) if value.is_array() => field(value).map(|v| extras.sources = v),
+            (_, Some((_, slot))) => scalar_text(value).map(|text| *slot(settings) = text),
+            ("names", _) => field(value).map(|v| extras.names = v),
+            ("logos", _) => field(value).map(|v| extras.logos = v),
+            ("featured", _) => field(value).map(|v| extras.featured = v),
+            ("hidden", _) => field(value).map(|v| extras.hidden = v),
+            _ => Err("is not a setting".to_owned()),
+        };
+        if let Err(problem) = result {
+            problems.push(format!("\"{key}\" {problem}"));
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems)
+    }
+}
+
+/// A scalar's text: numbers and booleans as written, `null` as "not set".
+fn scalar_text(value: Value) -> Result<Option<String>, String> {
+    match value {
+        Value::Null => Ok(None),
+        Value::String(text) => Ok(Some(text)),
+        Value::Number(n) => Ok(Some(n.to_string())),
+        Value::Bool(b) => Ok(Some(b.to_string())),
+        _ => Err("must be a string, a number or a boolean".to_owned()),
+    }
+}
+
+fn field<T: serde::de::DeserializeOwned>(value: Value) -> Result<T, String> {
+    serde_json::from_value(value).map_err(|e| format!("is not valid: {e}"))
 }

@@ -119,6 +119,7 @@ impl Screen {
             source,
             started_at_ms: browser::now_ms(),
             nonce: browser::nonce(),
+            screen: config.screen_key.clone(),
         };
         let redirect = outcome::redirect_with_nonce(&config.redirect_for(&current), &attempt);
         let url = direct_url(&config.thryve_base, action, token, source, Some(&redirect));
@@ -205,9 +206,10 @@ impl Screen {
             Mode::Background,
             None,
         ));
+        let cancel = self.requests_signal();
         let screen = *self;
         leptos::task::spawn_local(async move {
-            let result = api::revoke(&url, timeout).await;
+            let result = api::revoke(&url, timeout, cancel.as_ref()).await;
             if !screen.alive() {
                 return;
             }
@@ -256,10 +258,15 @@ impl Screen {
         let Some(current) = browser::current_url() else {
             return;
         };
-        // Whatever the address says, the recorded attempt is used up: a load without a result
-        // means the user came back another way (the back button).
         let attempt =
             browser::load(Store::Session, ATTEMPT_KEY).and_then(|t| Attempt::from_json(&t));
+        let key = self.config.with_value(|c| c.screen_key.clone());
+        if !outcome::is_for_screen(attempt.as_ref(), &key, browser::now_ms()) {
+            // Another screen on this page started it: that one reads the result.
+            return;
+        }
+        // Whatever the address says, the recorded attempt is used up: a load without a result
+        // means the user came back another way (the back button).
         browser::remove(Store::Session, ATTEMPT_KEY);
         let Some(ret) = outcome::read_return(&current) else {
             return;

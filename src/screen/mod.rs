@@ -25,6 +25,7 @@ use crate::status::Knowledge;
 use flow::Flow;
 pub(crate) use flow::{Notice, RowState};
 use leptos::prelude::*;
+pub(crate) use session::SessionCarry;
 use session::SessionState;
 pub(crate) use session::SessionView;
 use status::StatusState;
@@ -49,13 +50,17 @@ pub(crate) struct Screen {
     tab_watch: StoredValue<Option<Repeat>>,
     events: StoredValue<Option<web_sys::EventTarget>, LocalStorage>,
     on_event: Option<Callback<ScreenEvent>>,
+    /// Aborted when the screen is disposed: every request it sent is cancelled.
+    requests: StoredValue<Option<web_sys::AbortController>, LocalStorage>,
+    carry: StoredValue<Option<SessionCarry>>,
 }
 
 static SCREENS: AtomicUsize = AtomicUsize::new(0);
 
 impl Screen {
-    /// Creates the state, provides it as context, and starts loading: the session at once, the
-    /// status when there is a status endpoint. Reads a result from the address, if any.
+    /// Creates the state and provides it as context. Once rendered in the browser (never in a
+    /// server render, which shows the loading state) it starts: the session at once, the status
+    /// when there is a status endpoint, a result from the address, if any.
     pub fn new(
         config: Config,
         events: Option<web_sys::EventTarget>,
@@ -74,13 +79,40 @@ impl Screen {
             tab_watch: StoredValue::new(None),
             events: StoredValue::new_local(events),
             on_event,
+            requests: StoredValue::new_local(None),
+            carry: StoredValue::new(use_context::<SessionCarry>()),
         };
         provide_context(screen);
-        screen.renew_session();
-        screen.refresh_status();
-        screen.read_return();
-        screen.watch_page();
+        Effect::new(move |_| untrack(|| screen.begin()));
         screen
+    }
+
+    /// The browser work, once the screen is rendered.
+    fn begin(&self) {
+        self.requests
+            .set_value(web_sys::AbortController::new().ok());
+        self.forget_shared_states();
+        if !self.take_carried_session() {
+            self.renew_session();
+        }
+        self.refresh_status();
+        self.read_return();
+        self.watch_page();
+    }
+
+    /// Cancels what the screen still has on its way (requests, timers, listeners are stopped by
+    /// their own cleanups).
+    fn cancel_requests(&self) {
+        if let Some(Some(controller)) = self.requests.try_get_value() {
+            controller.abort();
+        }
+    }
+
+    /// The signal every request of this screen listens to.
+    fn requests_signal(&self) -> Option<web_sys::AbortSignal> {
+        self.requests
+            .try_with_value(|c| c.as_ref().map(web_sys::AbortController::signal))
+            .flatten()
     }
 
     /// The screen provided by an enclosing [`crate::ConnectionProvider`] or [`crate::ConnectScreen`].
@@ -154,6 +186,10 @@ impl Screen {
     }
 
     fn emit(&self, event: ScreenEvent) {
+        // A removed screen tells nothing more.
+        if !self.alive() {
+            return;
+        }
         if let Some(callback) = self.on_event {
             callback.run(event.clone());
         }

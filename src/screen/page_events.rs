@@ -13,6 +13,7 @@ impl Screen {
         let listener = browser::listen_to_page(move |event| screen.on_page_event(event));
         on_cleanup(move || {
             drop(listener);
+            screen.cancel_requests();
             screen.cancel_refresh();
             screen.stop_watching_tab();
         });

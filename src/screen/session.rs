@@ -5,13 +5,45 @@
 use super::Screen;
 use crate::api::{self, ApiError};
 use crate::browser::{self, Timer};
+use crate::config::Config;
 use crate::events::{ErrorContext, Failure, ScreenEvent, SessionReady};
 use crate::token::Session;
 use futures::future::{FutureExt, LocalBoxFuture, Shared};
 use leptos::prelude::*;
+use std::sync::{Arc, Mutex};
 
 type SessionResult = Result<Session, ApiError>;
 type InFlight = Shared<LocalBoxFuture<'static, SessionResult>>;
+
+/// The last session of a mount, handed to the screen that replaces it when the host changes the
+/// settings (`update`), so that a new language list or open mode costs no new session.
+#[derive(Clone, Default)]
+pub(crate) struct SessionCarry(Arc<Mutex<Option<Carried>>>);
+
+struct Carried {
+    endpoint: url::Url,
+    locale: &'static str,
+    session: Session,
+}
+
+impl SessionCarry {
+    fn keep(&self, config: &Config, session: &Session) {
+        if let Ok(mut slot) = self.0.lock() {
+            *slot = Some(Carried {
+                endpoint: config.token_endpoint.clone(),
+                locale: config.locale,
+                session: session.clone(),
+            });
+        }
+    }
+
+    /// The kept session, when it was fetched for this endpoint and language.
+    fn take(&self, config: &Config) -> Option<Session> {
+        let carried = self.0.lock().ok()?.take()?;
+        (carried.endpoint == config.token_endpoint && carried.locale == config.locale)
+            .then_some(carried.session)
+    }
+}
 
 /// The session's state, as the user sees it.
 #[derive(Clone, Debug, PartialEq)]
@@ -101,6 +133,7 @@ impl Screen {
             return in_flight;
         }
         let config = self.config();
+        let cancel = self.requests_signal();
         let screen = *self;
         // The bookkeeping runs inside the shared request, so it is done once, before any waiter
         // (a click) goes on with the token.
@@ -109,6 +142,7 @@ impl Screen {
                 &config.token_endpoint,
                 config.locale,
                 config.request_timeout_ms,
+                cancel.as_ref(),
             )
             .await;
             if screen.alive() {
@@ -131,6 +165,11 @@ impl Screen {
         self.session.pending.set(false);
         match result {
             Ok(session) => {
+                self.carry.with_value(|carry| {
+                    if let Some(carry) = carry {
+                        carry.keep(&self.config.get_value(), &session);
+                    }
+                });
                 self.use_user_key(session.user.as_deref());
                 self.emit(ScreenEvent::SessionReady(SessionReady {
                     locale: self.config.with_value(|c| c.locale),
@@ -143,6 +182,22 @@ impl Screen {
                 message: error.to_string(),
                 source: None,
             })),
+        }
+    }
+
+    /// Takes over the session of the screen this one replaces (same mount, new settings), when it
+    /// was fetched for the same endpoint and language and is still fresh. Returns whether it did.
+    pub(super) fn take_carried_session(&self) -> bool {
+        let config = self.config.get_value();
+        let carried = self
+            .carry
+            .with_value(|carry| carry.as_ref().and_then(|carry| carry.take(&config)));
+        match carried {
+            Some(session) if session.is_fresh(browser::now_ms(), config.token_max_age_ms) => {
+                self.on_session(Ok(session));
+                true
+            }
+            _ => false,
         }
     }
 

@@ -26,14 +26,19 @@ pub(super) struct StatusState {
 
 impl StatusState {
     pub(super) fn new() -> StatusState {
-        // Versions before per-user keys kept one entry for everyone on this browser.
-        browser::remove(Store::Local, STATES_KEY);
         StatusState {
             remembered: RwSignal::new(Remembered::default()),
             failed: RwSignal::new(false),
             pending: StoredValue::new(false),
             storage_key: StoredValue::new(None),
         }
+    }
+}
+
+impl Screen {
+    /// Versions before per-user keys kept one entry for everyone on this browser: gone.
+    pub(super) fn forget_shared_states(&self) {
+        browser::remove(Store::Local, STATES_KEY);
     }
 }
 
@@ -91,9 +96,10 @@ impl Screen {
         }
         self.status.pending.set_value(true);
         let timeout = self.config.with_value(|c| c.request_timeout_ms);
+        let cancel = self.requests_signal();
         let screen = *self;
         leptos::task::spawn_local(async move {
-            let result = api::fetch_status(&endpoint, timeout).await;
+            let result = api::fetch_status(&endpoint, timeout, cancel.as_ref()).await;
             if screen.alive() {
                 screen.status.pending.set_value(false);
                 screen.on_status(result);

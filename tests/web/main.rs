@@ -11,6 +11,7 @@ mod support;
 
 mod connect;
 mod disconnect;
+mod embedding;
 mod events;
 mod privacy;
 mod returns;

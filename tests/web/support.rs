@@ -75,6 +75,8 @@ pub struct Seen {
     pub method: String,
     pub body: Option<String>,
     pub mode: String,
+    /// Whether the page aborted it.
+    pub aborted: bool,
 }
 
 fn requests() -> Vec<Seen> {
@@ -87,6 +89,9 @@ fn requests() -> Vec<Seen> {
                 method: get("method").unwrap_or_default(),
                 body: get("body"),
                 mode: get("mode").unwrap_or_default(),
+                aborted: js_sys::Reflect::get(&r, &"aborted".into())
+                    .unwrap()
+                    .is_truthy(),
             }
         })
         .collect()
@@ -158,12 +163,17 @@ pub fn setup() {
 pub struct Fixture {
     pub element: HtmlElement,
     mounted: Option<thryve_connect::Mounted>,
+    /// The screen when mounted as the loader does it ([`Fixture::element`]).
+    pub handle: Option<thryve_connect::MountHandle>,
     navigations: Rc<RefCell<Vec<Navigation>>>,
 }
 
 impl Drop for Fixture {
     fn drop(&mut self) {
         self.mounted.take();
+        if let Some(mut handle) = self.handle.take() {
+            handle.unmount();
+        }
         self.element.remove();
         stop_intercepting();
     }
@@ -193,7 +203,38 @@ impl Fixture {
         Fixture {
             element,
             mounted: Some(mounted),
+            handle: None,
             navigations,
+        }
+    }
+
+    /// A `<thryve-connect>` element (with `id` when given) in the page, mounted as the loader
+    /// mounts it, with the settings object `object` (JSON).
+    pub fn element(id: Option<&str>, object: Option<&str>) -> Fixture {
+        let element: HtmlElement = document()
+            .create_element("thryve-connect")
+            .unwrap()
+            .unchecked_into();
+        if let Some(id) = id {
+            element.set_id(id);
+        }
+        document().body().unwrap().append_child(&element).unwrap();
+        let navigations = Rc::new(RefCell::new(Vec::new()));
+        let seen = Rc::clone(&navigations);
+        intercept_navigation(move |nav| seen.borrow_mut().push(nav.clone()));
+        let handle = thryve_connect::mount_element(element.clone(), object.map(str::to_owned));
+        Fixture {
+            element,
+            mounted: None,
+            handle: Some(handle),
+            navigations,
+        }
+    }
+
+    /// Applies new settings as the loader's `update()` does.
+    pub fn update(&mut self, object: Option<&str>) {
+        if let Some(handle) = self.handle.as_mut() {
+            handle.update(object.map(str::to_owned));
         }
     }
 

@@ -1,19 +1,20 @@
 //! An example host app: its own header and layout, thryve-connect's pieces placed separately,
-//! settings as a typed `Config`, and events through a callback.
+//! settings as a typed `Config` (the builder), and events through a callback.
 
 use leptos::prelude::*;
 use thryve_connect::{
-    config_for_page, ConfigErrors, ConnectionProvider, ResultMessage, ScreenEvent, SessionAlert,
-    Settings, SourceList,
+    builder_for_page, Config, ConfigError, ConfigErrors, ConnectionProvider, ResultMessage,
+    ScreenEvent, SessionAlert, SourceList,
 };
 
-/// The settings this app uses: three sources, in its order, and its own token endpoint.
-pub fn settings() -> Settings {
-    Settings {
-        token_endpoint: Some("/api/connection-session".into()),
-        sources: Some("11,1,18".into()),
-        ..Settings::default()
-    }
+/// The settings this app uses: three sources, in its order, its own names for two of them, and
+/// its own token endpoint. Checked by the same rules as the attributes.
+pub fn config() -> Result<Config, Vec<ConfigError>> {
+    builder_for_page()?
+        .token_endpoint("/api/connection-session")
+        .sources([11, 1, 18])
+        .names([(18, "Oura Ring")])
+        .build()
 }
 
 #[component]
@@ -22,7 +23,7 @@ pub fn App() -> impl IntoView {
     let on_event = Callback::new(move |event: ScreenEvent| {
         set_events.update(|seen| seen.push(event.name()));
     });
-    let screen = match config_for_page(&settings()) {
+    let screen = match config() {
         Ok(config) => view! {
             <ConnectionProvider config on_event>
                 <div class="acme-banner">

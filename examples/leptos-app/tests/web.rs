@@ -34,7 +34,7 @@ async fn the_pieces_render_in_the_host_layout_and_events_reach_the_callback() {
             .map(|i| list.item(i).unwrap().text_content().unwrap())
             .collect()
     };
-    assert_eq!(names, vec!["Strava", "Fitbit", "Oura"]);
+    assert_eq!(names, vec!["Strava", "Fitbit", "Oura Ring"]);
     let result = host
         .query_selector(r#".acme-banner [role="status"]"#)
         .unwrap()

@@ -1,0 +1,29 @@
+#!/bin/sh
+# Trunk's post-build hook (Trunk.toml): writes the hashed file names of this build into the
+# loader, thryve-connect.js, so that a host page needs only that one unhashed file.
+set -eu
+dir="${TRUNK_STAGING_DIR:?run by trunk build (it sets TRUNK_STAGING_DIR)}"
+loader="$dir/thryve-connect.js"
+[ -f "$loader" ] || { echo "write-loader: $loader is missing (copy-file web/thryve-connect.js)" >&2; exit 1; }
+
+# The one file matching a pattern in the build, by name.
+only() {
+  found=$(cd "$dir" && ls -1 | grep -E "$1" || true)
+  count=$(printf '%s' "$found" | grep -c . || true)
+  if [ "$count" -ne 1 ]; then
+    echo "write-loader: expected one file matching $1, found: ${found:-none}" >&2
+    exit 1
+  fi
+  printf '%s' "$found"
+}
+
+glue=$(only '^thryve-connect-app-[0-9a-f]+\.js$')
+wasm=$(only '^thryve-connect-app-[0-9a-f]+_bg\.wasm$')
+css=$(only '^thryve-connect-[0-9a-f]+\.css$')
+
+sed -e "s/__TC_GLUE__/$glue/" -e "s/__TC_WASM__/$wasm/" -e "s/__TC_CSS__/$css/" "$loader" > "$loader.tmp"
+mv "$loader.tmp" "$loader"
+if grep -q "__TC_" "$loader"; then
+  echo "write-loader: a placeholder is left in $loader" >&2
+  exit 1
+fi

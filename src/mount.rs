@@ -1,0 +1,224 @@
+//! Mounting the screen into page elements: the `<div id="thryve-connect" data-…>` mount, the
+//! `<thryve-connect>` element and the JS API's `mount()` (both through the loader,
+//! `thryve-connect.js`, which holds a [`MountHandle`] per element).
+
+use crate::browser;
+use crate::components::{ConfigErrors, ConnectScreen};
+use crate::config::{Config, ConfigBuilder, ConfigError, Settings, DATA_PREFIX};
+use crate::screen::SessionCarry;
+use leptos::prelude::*;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+/// The ID of the element the standalone page mounts into.
+pub const MOUNT_ID: &str = "thryve-connect";
+
+/// The custom element's name; it takes the settings as attributes without the `data-` prefix.
+pub const ELEMENT_NAME: &str = "thryve-connect";
+
+/// Set on every element a screen is mounted in, to tell the page's screens apart.
+const MOUNTED_MARK: &str = "data-tc-mounted";
+
+/// The prefix of the settings' attributes on this element: none on `<thryve-connect>`,
+/// `data-` on any other element.
+fn prefix_of(element: &web_sys::Element) -> &'static str {
+    if element.tag_name().eq_ignore_ascii_case(ELEMENT_NAME) {
+        ""
+    } else {
+        DATA_PREFIX
+    }
+}
+
+/// Reads the settings of a mount element: its attributes (`sources` on `<thryve-connect>`,
+/// `data-sources` on any other element), and the JSON of a `<script type="application/json">`
+/// inside it.
+pub fn settings_of(element: &web_sys::Element) -> Settings {
+    let mut settings =
+        Settings::from_attributes(prefix_of(element), |name| element.get_attribute(name));
+    settings.json = element
+        .query_selector(r#"script[type="application/json"]"#)
+        .ok()
+        .flatten()
+        .and_then(|script| script.text_content());
+    settings
+}
+
+/// Validates an element's settings for the current page.
+pub fn config_of(element: &web_sys::Element) -> Result<Config, Vec<ConfigError>> {
+    checked(element, settings_of(element))
+}
+
+fn checked(element: &web_sys::Element, settings: Settings) -> Result<Config, Vec<ConfigError>> {
+    let mut config = config_for_page(&settings)?;
+    config.screen_key = screen_key(element);
+    Ok(config)
+}
+
+/// A [`ConfigBuilder`] for the current page: relative URLs resolve against its address, and the
+/// language follows `locale`, else the page's `<html lang>`, else the browser's.
+///
+/// ```no_run
+/// # use thryve_connect::{builder_for_page, OpenMode};
+/// let config = builder_for_page()
+///     .and_then(|page| page.sources([11, 1, 18]).open(OpenMode::NewTab).build());
+/// ```
+pub fn builder_for_page() -> Result<ConfigBuilder, Vec<ConfigError>> {
+    let page = browser::current_url().ok_or_else(|| {
+        vec![ConfigError {
+            setting: "page",
+            problem: "the page's address cannot be read".into(),
+        }]
+    })?;
+    Ok(Config::builder(page).languages(browser::preferred_languages()))
+}
+
+/// Validates settings for the current page: relative endpoints resolve against its address,
+/// and the language follows `locale`, else the page's `<html lang>`, else the browser's.
+pub fn config_for_page(settings: &Settings) -> Result<Config, Vec<ConfigError>> {
+    let languages = browser::preferred_languages();
+    let page = browser::current_url().ok_or_else(|| {
+        vec![ConfigError {
+            setting: "page",
+            problem: "the page's address cannot be read".into(),
+        }]
+    })?;
+    Config::from_settings(settings, &page, &languages)
+}
+
+/// The element's `id`, else its place among the page's screens (`#0`, `#1`, …).
+fn screen_key(element: &web_sys::Element) -> String {
+    let id = element.id();
+    if !id.is_empty() {
+        return id;
+    }
+    let _ = element.set_attribute(MOUNTED_MARK, "");
+    let position = element
+        .owner_document()
+        .and_then(|document| {
+            document
+                .query_selector_all(&format!("{ELEMENT_NAME}, [{MOUNTED_MARK}]"))
+                .ok()
+        })
+        .and_then(|all| {
+            (0..all.length()).find(|i| {
+                all.item(*i)
+                    .is_some_and(|node| node.is_same_node(Some(element)))
+            })
+        })
+        .unwrap_or(0);
+    format!("#{position}")
+}
+
+/// A mounted screen. Dropping it unmounts the screen; [`Mounted::forget`] keeps it for the
+/// page's lifetime.
+#[must_use = "dropping a Mounted unmounts the screen; call .forget() to keep it"]
+pub struct Mounted(leptos::mount::UnmountHandle<leptos::tachys::view::any_view::AnyViewState>);
+
+impl Mounted {
+    /// Keeps the screen mounted for the rest of the page's life.
+    pub fn forget(self) {
+        self.0.forget();
+    }
+}
+
+/// Mounts the screen into `element`, configured by its attributes. Invalid settings show a
+/// configuration error there instead. The element's previous content (a loading placeholder)
+/// is replaced; a JSON settings block stays.
+pub fn mount(element: web_sys::HtmlElement) -> Mounted {
+    let config = config_of(&element);
+    render(element, config, SessionCarry::default())
+}
+
+fn render(
+    element: web_sys::HtmlElement,
+    config: Result<Config, Vec<ConfigError>>,
+    carry: SessionCarry,
+) -> Mounted {
+    let children = element.children();
+    for i in (0..children.length()).rev() {
+        if let Some(child) = children.item(i) {
+            if child.tag_name() != "SCRIPT" {
+                child.remove();
+            }
+        }
+    }
+    let target: web_sys::EventTarget = element.clone().unchecked_into();
+    let prefix = prefix_of(&element);
+    let locale = element.get_attribute(&format!("{prefix}locale"));
+    Mounted(leptos::mount::mount_to(element, move || {
+        provide_context(carry);
+        match config {
+            Ok(config) => view! { <ConnectScreen config events_target=target /> }.into_any(),
+            Err(errors) => {
+                view! { <ConfigErrors errors locale attribute_prefix=prefix /> }.into_any()
+            }
+        }
+    }))
+}
+
+/// Mounts into the element with this ID. Returns `false` (and logs) when there is none.
+#[wasm_bindgen(js_name = mountById)]
+pub fn mount_by_id(id: &str) -> bool {
+    match browser::element_by_id(id) {
+        Some(element) => {
+            mount(element).forget();
+            true
+        }
+        None => {
+            leptos::logging::error!("thryve-connect: no element with id \"{id}\" to mount into");
+            false
+        }
+    }
+}
+
+/// A screen mounted from JavaScript (the loader's `mount()` and each `<thryve-connect>`):
+/// settings can change while it is shown, and it is removed completely by
+/// [`MountHandle::unmount`].
+#[wasm_bindgen]
+pub struct MountHandle {
+    element: web_sys::HtmlElement,
+    shown: Option<Result<Config, Vec<ConfigError>>>,
+    mounted: Option<Mounted>,
+    carry: SessionCarry,
+}
+
+#[wasm_bindgen]
+impl MountHandle {
+    /// Reads the settings again (the attributes, the JSON block and `object`, the settings
+    /// object as JSON) and, when they changed, shows the screen with them. A session still fresh
+    /// is kept when the token endpoint and the language stay the same.
+    pub fn update(&mut self, object: Option<String>) {
+        let mut settings = settings_of(&self.element);
+        settings.object = object;
+        let config = checked(&self.element, settings);
+        if self.mounted.is_some() && self.shown.as_ref() == Some(&config) {
+            return;
+        }
+        // The old screen goes first: its cleanup must not run after the new one started.
+        self.mounted = None;
+        self.shown = Some(config.clone());
+        self.mounted = Some(render(self.element.clone(), config, self.carry.clone()));
+    }
+
+    /// Removes the screen: its requests are cancelled, its timers and listeners stopped, and it
+    /// sends no event afterwards. The element's own content (a JSON block) stays.
+    pub fn unmount(&mut self) {
+        self.mounted = None;
+        self.shown = None;
+        let _ = self.element.remove_attribute(MOUNTED_MARK);
+    }
+}
+
+/// Mounts the screen into `element` with the settings of its attributes, JSON block and
+/// `object` (the settings object as JSON); the loader calls this.
+#[wasm_bindgen(js_name = mountElement)]
+pub fn mount_element(element: web_sys::HtmlElement, object: Option<String>) -> MountHandle {
+    let mut handle = MountHandle {
+        element,
+        shown: None,
+        mounted: None,
+        carry: SessionCarry::default(),
+    };
+    handle.update(object);
+    handle
+}

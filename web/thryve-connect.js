@@ -1,0 +1,182 @@
+// thryve-connect.js: the one file a host page adds.
+//
+//   <script type="module" src="https://your.cdn/thryve-connect/thryve-connect.js"></script>
+//   <thryve-connect token-endpoint="/api/connection-session"></thryve-connect>
+//
+// It defines the <thryve-connect> element, mounts the page's <div id="thryve-connect"> (the
+// simple static mount), exports `mount()` for script hosts, adds the stylesheet, and loads the
+// app (wasm-bindgen glue + WebAssembly, once per page however many screens there are) from next
+// to itself, so the files can live under any path or on another origin. No inline script or
+// style: it works under `script-src 'self' 'wasm-unsafe-eval'` (plus this file's origin).
+//
+// It also sends the first screen's session request right away, while the WebAssembly
+// downloads: the app takes that answer if the request matches what it would send itself (same
+// endpoint, same body); otherwise it asks again. Every rule stays in Rust; this is a head start.
+//
+// The build writes the hashed file names below (scripts/write-loader.sh, a Trunk hook), so this
+// file's name never changes and must not be cached for long; the hashed files may be cached
+// forever.
+
+const FILES = { glue: "__TC_GLUE__", wasm: "__TC_WASM__", css: "__TC_CSS__" };
+
+// Keep in sync with protocol/locales/*.txt (a host test checks it).
+const LOCALES = ["de", "en", "es", "fr"];
+
+// The settings' attributes on <thryve-connect> (on a <div> mount: with the `data-` prefix).
+const ATTRIBUTES = [
+  "token-endpoint", "status-endpoint", "thryve-base-url", "redirect-uri", "sources", "open",
+  "disconnect", "locale", "show-native", "token-max-age", "request-timeout", "heading-level",
+  "theme", "prefetch",
+];
+
+const TAG = "thryve-connect";
+const DIV_ID = "thryve-connect";
+const DEFAULT_TOKEN_ENDPOINT = "/api/connection-session";
+
+const here = (name) => new URL(name, import.meta.url).href;
+
+let app = null;
+let prefetched = false;
+
+/** Loads the app once: the stylesheet, the glue, the WebAssembly. */
+function loadApp() {
+  if (!app) {
+    addStylesheet();
+    app = import(here(FILES.glue)).then(async (glue) => {
+      await glue.default({ module_or_path: here(FILES.wasm) });
+      return glue;
+    });
+  }
+  return app;
+}
+
+function addStylesheet() {
+  const href = here(FILES.css);
+  const linked = [...document.querySelectorAll('link[rel~="stylesheet"]')].some((link) => link.href === href);
+  if (linked) return;
+  const link = document.createElement("link");
+  link.rel = "stylesheet";
+  link.href = href;
+  document.head.append(link);
+}
+
+/** Reads a setting: the settings object first, then the attribute. */
+function setting(element, settings, attribute) {
+  const key = attribute.replace(/-([a-z])/g, (_, c) => c.toUpperCase());
+  if (settings && settings[key] !== undefined && settings[key] !== null) return String(settings[key]);
+  const prefix = element.localName === TAG ? "" : "data-";
+  return element.getAttribute(prefix + attribute);
+}
+
+function languageGuess(element, settings) {
+  const candidates = [setting(element, settings, "locale"), document.documentElement.lang, ...(navigator.languages || [])];
+  for (const tag of candidates) {
+    const code = (tag || "").trim().split(/[-_]/)[0].toLowerCase();
+    if (LOCALES.includes(code)) return code;
+  }
+  return "en";
+}
+
+/** The first screen's session request, sent while the app downloads (see above). */
+function prefetchSession(element, settings) {
+  if (prefetched || app) return;
+  prefetched = true;
+  if (setting(element, settings, "prefetch") === "false") return;
+  let url;
+  try {
+    url = new URL(setting(element, settings, "token-endpoint") || DEFAULT_TOKEN_ENDPOINT, location.href).href;
+  } catch {
+    return; // The app reports the bad setting.
+  }
+  const body = JSON.stringify({ locale: languageGuess(element, settings) });
+  const sentAt = Date.now();
+  const response = fetch(url, {
+    method: "POST",
+    headers: { Accept: "application/json", "Content-Type": "application/json" },
+    credentials: "same-origin",
+    body,
+  });
+  // Whoever takes it handles a failure; untaken, it must not be reported as unhandled.
+  response.catch(() => {});
+  window.__thryveConnectPrefetch = { url, body, response, sentAt };
+}
+
+const json = (settings) => (settings == null ? undefined : JSON.stringify(settings));
+
+/**
+ * Mounts a screen into `element`, configured by its attributes and `settings` (which win).
+ * Returns at once; the screen appears when the app has loaded (`handle.ready`).
+ */
+export function mount(element, settings) {
+  let current = settings ?? null;
+  let screen = null;
+  let removed = false;
+  prefetchSession(element, current);
+  const ready = loadApp().then((glue) => {
+    if (!removed) screen = glue.mountElement(element, json(current));
+  });
+  ready.catch((error) => console.error("thryve-connect: the app could not be loaded", error));
+  return {
+    ready,
+    /** Applies new settings (or, without an argument, re-reads the attributes). */
+    update(settings) {
+      if (settings !== undefined) current = settings ?? null;
+      screen?.update(json(current));
+    },
+    /** Removes the screen: no request, timer, listener or event survives. */
+    unmount() {
+      removed = true;
+      if (screen) {
+        screen.unmount();
+        screen.free();
+        screen = null;
+      }
+    },
+  };
+}
+
+/** `<thryve-connect>`: light DOM, so the page's CSS and the --tc-* properties apply. */
+export class ThryveConnectElement extends HTMLElement {
+  static get observedAttributes() {
+    return ATTRIBUTES;
+  }
+
+  #handle = null;
+  #settings = null;
+
+  /** The settings as an object (camelCase names); they win over the attributes. */
+  get settings() {
+    return this.#settings;
+  }
+
+  set settings(value) {
+    this.#settings = value ?? null;
+    this.#handle?.update(this.#settings);
+  }
+
+  connectedCallback() {
+    // A `settings` set before this element was defined is an own property hiding the setter.
+    if (Object.prototype.hasOwnProperty.call(this, "settings")) {
+      const value = this.settings;
+      delete this.settings;
+      this.#settings = value ?? null;
+    }
+    this.#handle ??= mount(this, this.#settings);
+  }
+
+  disconnectedCallback() {
+    this.#handle?.unmount();
+    this.#handle = null;
+  }
+
+  attributeChangedCallback() {
+    this.#handle?.update();
+  }
+}
+
+if (!customElements.get(TAG)) customElements.define(TAG, ThryveConnectElement);
+
+// The simple static mount: <div id="thryve-connect" data-…>, mounted once (modules run after
+// the document is parsed).
+const div = document.getElementById(DIV_ID);
+if (div && div.localName !== TAG) mount(div);
