@@ -138,9 +138,15 @@ fn the_loader_and_the_types_know_every_attribute() {
         "update ATTRIBUTES in web/thryve-connect.js"
     );
     for name in &attributes {
+        let attributes_type = TYPES
+            .split("interface ThryveConnectAttributes")
+            .nth(1)
+            .and_then(|rest| rest.split("\n}").next())
+            .expect("the types declare ThryveConnectAttributes");
         assert!(
-            TYPES.contains(&format!("\"{name}\"")),
-            "{name} is missing from web/thryve-connect.d.ts"
+            attributes_type.contains(&format!("\"{name}\"?:"))
+                || attributes_type.contains(&format!(" {name}?:")),
+            "{name} is missing from ThryveConnectAttributes in web/thryve-connect.d.ts"
         );
     }
 }

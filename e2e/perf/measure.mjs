@@ -3,7 +3,7 @@
 //
 //   node perf/measure.mjs [runs]      (from e2e/, after scripts/build.sh)
 //
-// Pages: the standalone app, the app without boot.js's early session request, the same screen in
+// Pages: the standalone app, the app without the loader's early session request, the same screen in
 // React (perf/react, built with esbuild; installed and built here when missing), and a
 // plain-JavaScript floor (perf/floor.*) that shows the same list with the same styles.
 import { execSync } from "node:child_process";
