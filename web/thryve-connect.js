@@ -103,6 +103,10 @@ function prefetchSession(element, settings) {
 
 const json = (settings) => (settings == null ? undefined : JSON.stringify(settings));
 
+// Every mounted screen until it is unmounted. wasm-bindgen frees a Rust object when its JS
+// wrapper is garbage-collected, which would unmount a screen whose handle nobody kept.
+const live = new Set();
+
 /**
  * Mounts a screen into `element`, configured by its attributes and `settings` (which win).
  * Returns at once; the screen appears when the app has loaded (`handle.ready`).
@@ -113,7 +117,9 @@ export function mount(element, settings) {
   let removed = false;
   prefetchSession(element, current);
   const ready = loadApp().then((glue) => {
-    if (!removed) screen = glue.mountElement(element, json(current));
+    if (removed) return;
+    screen = glue.mountElement(element, json(current));
+    live.add(screen);
   });
   ready.catch((error) => console.error("thryve-connect: the app could not be loaded", error));
   return {
@@ -127,6 +133,7 @@ export function mount(element, settings) {
     unmount() {
       removed = true;
       if (screen) {
+        live.delete(screen);
         screen.unmount();
         screen.free();
         screen = null;
