@@ -22,7 +22,7 @@ step "lint (wasm32)"
 cargo clippy --target wasm32-unknown-unknown -p thryve-connect --features csr --lib --tests -- -D warnings
 cargo clippy --target wasm32-unknown-unknown -p thryve-connect-app -p leptos-app-example --all-targets -- -D warnings
 # A Leptos host that hydrates server-rendered HTML builds the library with `hydrate`.
-cargo clippy --target wasm32-unknown-unknown -p thryve-connect --features hydrate --lib -- -D warnings
+cargo clippy --target wasm32-unknown-unknown -p thryve-connect --features hydrate --lib --tests -- -D warnings
 
 step "host tests (pure rules, server, server-side rendering)"
 cargo test --workspace
@@ -35,6 +35,8 @@ step "browser tests (wasm-bindgen-test, headless Chromium)"
 export CHROMEDRIVER=${CHROMEDRIVER:-/usr/bin/chromedriver}
 export WASM_BINDGEN_TEST_TIMEOUT=${WASM_BINDGEN_TEST_TIMEOUT:-300}
 cargo test --target wasm32-unknown-unknown -p thryve-connect --features csr --test web
+# The server's HTML (tests/fixtures/ssr-screen.html, checked by tests/ssr.rs) hydrated.
+cargo test --target wasm32-unknown-unknown -p thryve-connect --features hydrate --test hydrate
 step "example Leptos app (builds and runs in the browser)"
 cargo test --target wasm32-unknown-unknown -p leptos-app-example
 

@@ -18,6 +18,8 @@
 //! [`protocol`] crate.
 
 #![warn(missing_docs)]
+// The views' types are deep; building them for hydration (`hydrate`) needs more than the default.
+#![recursion_limit = "256"]
 
 mod api;
 mod browser;
@@ -45,8 +47,8 @@ pub use config::{
 };
 pub use events::ScreenEvent;
 pub use mount::{
-    builder_for_page, config_for_page, config_of, mount, mount_by_id, mount_element, settings_of, MountHandle,
-    Mounted, ELEMENT_NAME, MOUNT_ID,
+    builder_for_page, config_for_page, config_of, mount, mount_by_id, mount_element, settings_of,
+    MountHandle, Mounted, ELEMENT_NAME, MOUNT_ID,
 };
 
 /// The page's language (`<html lang>`) and then the browser's, most preferred first: what

@@ -6,6 +6,9 @@ use leptos::prelude::*;
 use thryve_connect::{Config, ConfigErrors, ConnectScreen, OpenMode, Theme};
 use url::Url;
 
+/// The server's HTML that tests/hydrate.rs hydrates in the browser.
+const FIXTURE: &str = "tests/fixtures/ssr-screen.html";
+
 fn render(view: impl FnOnce() -> AnyView) -> String {
     let owner = Owner::new();
     owner.with(|| view().to_html())
@@ -46,4 +49,46 @@ fn configuration_errors_render_on_the_server() {
     });
     assert!(html.contains("data-sources"), "{html}");
     assert!(html.contains(r#"role="alert""#), "{html}");
+}
+
+/// The screen of tests/hydrate.rs: the same settings on both sides.
+fn hydrated_config() -> Config {
+    Config::builder(Url::parse("http://127.0.0.1/").unwrap())
+        .sources([1, 11])
+        .build()
+        .unwrap()
+}
+
+/// Screens get page-unique IDs from a counter (`tc-1`, `tc-2`, …); tests in this process render
+/// in any order, so the fixture numbers its screen 1, as the first screen in the browser is.
+fn as_first_screen(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(at) = rest.find("tc-") {
+        out.push_str(&rest[..at + 3]);
+        rest = &rest[at + 3..];
+        let digits = rest.chars().take_while(char::is_ascii_digit).count();
+        if digits > 0 && rest[digits..].starts_with('-') {
+            out.push('1');
+            rest = &rest[digits..];
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[test]
+fn the_hydration_fixture_is_what_the_server_renders() {
+    let config = hydrated_config();
+    let html = as_first_screen(&render(move || {
+        view! { <ConnectScreen config /> }.into_any()
+    }));
+    if std::env::var_os("UPDATE_FIXTURES").is_some() {
+        std::fs::write(FIXTURE, &html).unwrap();
+    }
+    let fixture = std::fs::read_to_string(FIXTURE).unwrap_or_default();
+    assert_eq!(
+        fixture, html,
+        "{FIXTURE} is out of date: run `UPDATE_FIXTURES=1 cargo test --features ssr --test ssr`"
+    );
 }
