@@ -1,17 +1,21 @@
-//! The network: the host's token and status endpoints, and Thryve's background revoke.
+//! The network: the host's token and status endpoints (or its own code in their place), and
+//! Thryve's background revoke.
 //!
 //! One error type for all of it. Every request has a deadline; a non-2xx answer is an error
 //! before its body is read.
 
 use crate::browser::Timer;
 use crate::catalogue::SourceId;
+use crate::config::{Config, Credentials};
 use crate::events::ErrorKind;
+use crate::host::{GetSession, GetStatus, HostSession, HostStatus, SessionAsk};
 use crate::token::Session;
-use gloo_net::http::{Request, Response};
+use futures::future::{select, Either, LocalBoxFuture};
+use gloo_net::http::{Request, RequestBuilder, Response};
 use std::collections::BTreeSet;
 use std::fmt;
 use thryve_connect_protocol::endpoint::{user_key_of, SessionRequest};
-use thryve_connect_protocol::thryve::{token_of, TokenError};
+use thryve_connect_protocol::thryve::{token_of, TokenError, SESSION_TOKEN_PARAM};
 use url::Url;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
@@ -31,6 +35,8 @@ pub enum ApiError {
     Token(TokenError),
     /// A 2xx status answer that is not `{"connected":[...]}`.
     BadStatusBody,
+    /// The host's `getSession` or `getStatus` failed (its promise was rejected).
+    Rejected(String),
 }
 
 impl fmt::Display for ApiError {
@@ -43,6 +49,7 @@ impl fmt::Display for ApiError {
             ApiError::BadStatusBody => {
                 f.write_str("the status endpoint's answer is not {\"connected\":[...]}")
             }
+            ApiError::Rejected(reason) => write!(f, "the host's callback failed: {reason}"),
         }
     }
 }
@@ -65,6 +72,7 @@ impl ApiError {
             ApiError::Status(_) => ErrorKind::HttpStatus,
             ApiError::Token(_) => ErrorKind::BadTokenResponse,
             ApiError::BadStatusBody => ErrorKind::BadStatusResponse,
+            ApiError::Rejected(_) => ErrorKind::Rejected,
         }
     }
 }
@@ -108,6 +116,28 @@ impl Deadline {
         self.controller.as_ref().map(AbortController::signal)
     }
 
+    /// Waits for `work` (the host's callback), unless the deadline passes or the screen goes
+    /// first (`Timeout`; the callback got the signal and may stop its own request).
+    async fn race<T>(&self, work: LocalBoxFuture<'static, T>) -> Result<T, ApiError> {
+        let Some(signal) = self.signal() else {
+            return Ok(work.await);
+        };
+        let aborted = js_sys::Promise::new(&mut |resolve, _| {
+            if signal.aborted() {
+                let _ = resolve.call0(&JsValue::NULL);
+                return;
+            }
+            let on_abort = Closure::once_into_js(move || {
+                let _ = resolve.call0(&JsValue::NULL);
+            });
+            let _ = signal.add_event_listener_with_callback("abort", on_abort.unchecked_ref());
+        });
+        match select(work, JsFuture::from(aborted)).await {
+            Either::Left((value, _)) => Ok(value),
+            Either::Right(_) => Err(ApiError::Timeout),
+        }
+    }
+
     fn passed(&self) -> bool {
         self.signal().is_some_and(|s| s.aborted())
     }
@@ -133,6 +163,37 @@ impl Drop for Deadline {
     }
 }
 
+/// What a request to the host's endpoints carries besides its body: credentials and headers.
+#[derive(Clone, Debug, Default)]
+pub struct Access {
+    /// Cookies: for this origin only, also for another, or none.
+    pub credentials: Credentials,
+    /// Extra headers (`Authorization`, …).
+    pub headers: Vec<(String, String)>,
+}
+
+impl Access {
+    /// From the settings.
+    pub fn of(config: &Config) -> Access {
+        Access {
+            credentials: config.credentials,
+            headers: config.headers.clone(),
+        }
+    }
+
+    fn apply(&self, mut request: RequestBuilder) -> RequestBuilder {
+        request = request.credentials(match self.credentials {
+            Credentials::SameOrigin => RequestCredentials::SameOrigin,
+            Credentials::Include => RequestCredentials::Include,
+            Credentials::Omit => RequestCredentials::Omit,
+        });
+        for (name, value) in &self.headers {
+            request = request.header(name, value);
+        }
+        request
+    }
+}
+
 /// The body of a 2xx answer as text.
 async fn ok_text(response: Response, deadline: &Deadline) -> Result<String, ApiError> {
     if !response.ok() {
@@ -147,6 +208,7 @@ async fn ok_text(response: Response, deadline: &Deadline) -> Result<String, ApiE
 /// the app was downloading, its answer is used instead of asking again.
 pub async fn fetch_session(
     endpoint: &Url,
+    access: &Access,
     locale: &str,
     timeout_ms: u32,
     cancel: Option<&AbortSignal>,
@@ -154,16 +216,18 @@ pub async fn fetch_session(
     let body = SessionRequest::body(locale);
     let deadline = Deadline::new(timeout_ms, cancel);
     let mut sent_at_ms = crate::browser::now_ms();
-    let response = match take_prefetched(endpoint, &body) {
+    let response = match take_prefetched(endpoint, &body, access) {
         Some((early, sent_at)) => {
             // Its age counts from when the loader sent it.
             sent_at_ms = sent_at.unwrap_or(sent_at_ms);
             early_response(early, &deadline).await?
         }
-        None => Request::post(endpoint.as_str())
-            .header("Accept", "application/json")
-            .header("Content-Type", "application/json")
-            .credentials(RequestCredentials::SameOrigin)
+        None => access
+            .apply(
+                Request::post(endpoint.as_str())
+                    .header("Accept", "application/json")
+                    .header("Content-Type", "application/json"),
+            )
             .abort_signal(deadline.signal().as_ref())
             .body(body)
             .map_err(|e| ApiError::Network(e.to_string()))?
@@ -172,8 +236,13 @@ pub async fn fetch_session(
             .map_err(|e| deadline.error(e))?,
     };
     let text = ok_text(response, &deadline).await?;
+    session_of(&text, sent_at_ms)
+}
+
+/// A session out of the token endpoint's answer (or the host's), asked for at `sent_at_ms`.
+fn session_of(text: &str, sent_at_ms: f64) -> Result<Session, ApiError> {
     let json: serde_json::Value =
-        serde_json::from_str(&text).map_err(|_| ApiError::Token(TokenError::NotJson))?;
+        serde_json::from_str(text).map_err(|_| ApiError::Token(TokenError::NotJson))?;
     let token = token_of(&json).map_err(ApiError::Token)?;
     Ok(Session {
         token,
@@ -182,16 +251,56 @@ pub async fn fetch_session(
     })
 }
 
-/// Reads the host's status endpoint: the IDs of the connected sources.
-pub async fn fetch_status(
-    endpoint: &Url,
+/// Asks the host's own code for a session ([`GetSession`]), with the same deadline and the same
+/// checks of the answer as the token endpoint.
+pub async fn host_session(
+    get: &GetSession,
+    locale: &'static str,
+    timeout_ms: u32,
+    cancel: Option<&AbortSignal>,
+) -> Result<Session, ApiError> {
+    let deadline = Deadline::new(timeout_ms, cancel);
+    let sent_at_ms = crate::browser::now_ms();
+    let ask = SessionAsk {
+        locale,
+        signal: deadline.signal(),
+    };
+    match deadline.race(get.call(ask)).await? {
+        Ok(HostSession::Answer(text)) => session_of(&text, sent_at_ms),
+        Ok(HostSession::Token(token)) => {
+            let answer = serde_json::json!({ SESSION_TOKEN_PARAM: token });
+            session_of(&answer.to_string(), sent_at_ms)
+        }
+        Err(reason) => Err(ApiError::Rejected(reason)),
+    }
+}
+
+/// Asks the host's own code for the connected sources ([`GetStatus`]).
+pub async fn host_status(
+    get: &GetStatus,
     timeout_ms: u32,
     cancel: Option<&AbortSignal>,
 ) -> Result<BTreeSet<SourceId>, ApiError> {
     let deadline = Deadline::new(timeout_ms, cancel);
-    let response = Request::get(endpoint.as_str())
-        .header("Accept", "application/json")
-        .credentials(RequestCredentials::SameOrigin)
+    match deadline.race(get.call(deadline.signal())).await? {
+        Ok(HostStatus::Connected(ids)) => Ok(ids),
+        Ok(HostStatus::Answer(text)) => {
+            crate::status::parse_status(&text).ok_or(ApiError::BadStatusBody)
+        }
+        Err(reason) => Err(ApiError::Rejected(reason)),
+    }
+}
+
+/// Reads the host's status endpoint: the IDs of the connected sources.
+pub async fn fetch_status(
+    endpoint: &Url,
+    access: &Access,
+    timeout_ms: u32,
+    cancel: Option<&AbortSignal>,
+) -> Result<BTreeSet<SourceId>, ApiError> {
+    let deadline = Deadline::new(timeout_ms, cancel);
+    let response = access
+        .apply(Request::get(endpoint.as_str()).header("Accept", "application/json"))
         .abort_signal(deadline.signal().as_ref())
         .send()
         .await
@@ -233,9 +342,14 @@ pub async fn revoke(
 }
 
 /// The loader's early request, if it matches: `window.__thryveConnectPrefetch` holds
-/// `{url, body, response, sentAt}` where `response` is the `fetch` promise and `sentAt` when it
-/// was sent (ms since the epoch). Taken once.
-fn take_prefetched(endpoint: &Url, body: &str) -> Option<(js_sys::Promise, Option<f64>)> {
+/// `{url, body, credentials, response, sentAt}` where `response` is the `fetch` promise and
+/// `sentAt` when it was sent (ms since the epoch). Taken once. The loader sends no extra headers,
+/// so a screen that needs some asks again.
+fn take_prefetched(
+    endpoint: &Url,
+    body: &str,
+    access: &Access,
+) -> Option<(js_sys::Promise, Option<f64>)> {
     let window = crate::browser::window()?;
     let key = JsValue::from_str("__thryveConnectPrefetch");
     let early = js_sys::Reflect::get(&window, &key).ok()?;
@@ -247,7 +361,10 @@ fn take_prefetched(endpoint: &Url, body: &str) -> Option<(js_sys::Promise, Optio
     let url = field("url")?.as_string()?;
     let sent = field("body")?.as_string()?;
     let same_url = Url::parse(&url).is_ok_and(|url| &url == endpoint);
-    if !same_url || sent != body {
+    let credentials = field("credentials").and_then(|c| c.as_string());
+    let same_access = access.headers.is_empty()
+        && credentials.as_deref().unwrap_or("same-origin") == access.credentials.as_str();
+    if !same_url || sent != body || !same_access {
         return None;
     }
     let sent_at = field("sentAt").and_then(|at| at.as_f64());

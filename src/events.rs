@@ -162,6 +162,8 @@ pub enum ErrorKind {
     BadStatusResponse,
     /// The browser refused to open a tab.
     PopupBlocked,
+    /// The host's `getSession` or `getStatus` failed.
+    Rejected,
 }
 
 impl ScreenEvent {

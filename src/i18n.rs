@@ -63,6 +63,8 @@ messages! {
     StateConnecting => "state.connecting",
     StateDisconnecting => "state.disconnecting",
     StateNative => "state.native",
+    /// "Still being confirmed by {source}"
+    StateUnconfirmed => "state.unconfirmed",
     Featured => "badge.featured",
     ConfirmQuestion => "confirm.question",
     ConfirmYes => "confirm.yes",

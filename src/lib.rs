@@ -26,7 +26,9 @@ mod browser;
 mod catalogue;
 mod components;
 mod config;
+mod confirm;
 pub mod events;
+mod host;
 mod i18n;
 mod mount;
 mod outcome;
@@ -43,9 +45,11 @@ pub use components::{
     SourceMark, SourceRow,
 };
 pub use config::{
-    Config, ConfigBuilder, ConfigError, DisconnectMode, Extras, OpenMode, Settings, Theme,
+    Config, ConfigBuilder, ConfigError, Credentials, DisconnectMode, Extras, OpenMode, Settings,
+    Theme,
 };
 pub use events::ScreenEvent;
+pub use host::{GetSession, GetStatus, HostApi, HostSession, HostStatus, SessionAsk};
 pub use mount::{
     builder_for_page, config_for_page, config_of, mount, mount_by_id, mount_element, settings_of,
     MountHandle, Mounted, ELEMENT_NAME, MOUNT_ID,
@@ -63,5 +67,5 @@ pub fn preferred_languages() -> Vec<String> {
 pub mod testing {
     pub use crate::browser::{intercept_navigation, stop_intercepting, Navigation};
     pub use crate::outcome::ATTEMPT_PARAM;
-    pub use crate::screen::{ATTEMPT_KEY, STATES_KEY};
+    pub use crate::screen::{scale_confirm_delays, ATTEMPT_KEY, STATES_KEY};
 }

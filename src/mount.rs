@@ -5,8 +5,11 @@
 use crate::browser;
 use crate::components::{ConfigErrors, ConnectScreen};
 use crate::config::{Config, ConfigBuilder, ConfigError, Settings, DATA_PREFIX};
+use crate::host::{GetSession, GetStatus, HostApi, HostSession, HostStatus, SessionAsk};
 use crate::screen::SessionCarry;
 use leptos::prelude::*;
+use std::cell::RefCell;
+use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -126,13 +129,14 @@ impl Mounted {
 /// is replaced; a JSON settings block stays.
 pub fn mount(element: web_sys::HtmlElement) -> Mounted {
     let config = config_of(&element);
-    render(element, config, SessionCarry::default())
+    render(element, config, SessionCarry::default(), HostApi::default())
 }
 
 fn render(
     element: web_sys::HtmlElement,
     config: Result<Config, Vec<ConfigError>>,
     carry: SessionCarry,
+    host: HostApi,
 ) -> Mounted {
     let children = element.children();
     for i in (0..children.length()).rev() {
@@ -148,7 +152,21 @@ fn render(
     Mounted(leptos::mount::mount_to(element, move || {
         provide_context(carry);
         match config {
-            Ok(config) => view! { <ConnectScreen config events_target=target /> }.into_any(),
+            Ok(config) => {
+                let HostApi {
+                    get_session,
+                    get_status,
+                } = host;
+                view! {
+                    <ConnectScreen
+                        config
+                        events_target=target
+                        get_session=get_session
+                        get_status=get_status
+                    />
+                }
+                .into_any()
+            }
             Err(errors) => {
                 view! { <ConfigErrors errors locale attribute_prefix=prefix /> }.into_any()
             }
@@ -171,33 +189,47 @@ pub fn mount_by_id(id: &str) -> bool {
     }
 }
 
+/// What a handle shows: the checked settings, and which of the host's functions are given.
+type Shown = (Result<Config, Vec<ConfigError>>, [bool; 2]);
+
 /// A screen mounted from JavaScript (the loader's `mount()` and each `<thryve-connect>`):
 /// settings can change while it is shown, and it is removed completely by
 /// [`MountHandle::unmount`].
 #[wasm_bindgen]
 pub struct MountHandle {
     element: web_sys::HtmlElement,
-    shown: Option<Result<Config, Vec<ConfigError>>>,
+    shown: Option<Shown>,
     mounted: Option<Mounted>,
     carry: SessionCarry,
+    callbacks: JsCallbacks,
 }
 
 #[wasm_bindgen]
 impl MountHandle {
     /// Reads the settings again (the attributes, the JSON block and `object`, the settings
-    /// object as JSON) and, when they changed, shows the screen with them. A session still fresh
-    /// is kept when the token endpoint and the language stay the same.
-    pub fn update(&mut self, object: Option<String>) {
+    /// object as JSON) and, when they changed, shows the screen with them. `callbacks` holds the
+    /// settings' functions (`getSession`, `getStatus`), which JSON cannot carry; new functions
+    /// are used from the next call on, without a new screen. A session still fresh is kept when
+    /// the token endpoint and the language stay the same.
+    pub fn update(&mut self, object: Option<String>, callbacks: JsValue) {
+        self.callbacks.replace(&callbacks);
         let mut settings = settings_of(&self.element);
         settings.object = object;
         let config = checked(&self.element, settings);
-        if self.mounted.is_some() && self.shown.as_ref() == Some(&config) {
+        let shown = (config, self.callbacks.present());
+        if self.mounted.is_some() && self.shown.as_ref() == Some(&shown) {
             return;
         }
         // The old screen goes first: its cleanup must not run after the new one started.
         self.mounted = None;
-        self.shown = Some(config.clone());
-        self.mounted = Some(render(self.element.clone(), config, self.carry.clone()));
+        let host = self.callbacks.host_api();
+        self.mounted = Some(render(
+            self.element.clone(),
+            shown.0.clone(),
+            self.carry.clone(),
+            host,
+        ));
+        self.shown = Some(shown);
     }
 
     /// Removes the screen: its requests are cancelled, its timers and listeners stopped, and it
@@ -210,15 +242,128 @@ impl MountHandle {
 }
 
 /// Mounts the screen into `element` with the settings of its attributes, JSON block and
-/// `object` (the settings object as JSON); the loader calls this.
+/// `object` (the settings object as JSON), and the settings' functions in `callbacks`; the
+/// loader calls this.
 #[wasm_bindgen(js_name = mountElement)]
-pub fn mount_element(element: web_sys::HtmlElement, object: Option<String>) -> MountHandle {
+pub fn mount_element(
+    element: web_sys::HtmlElement,
+    object: Option<String>,
+    callbacks: JsValue,
+) -> MountHandle {
     let mut handle = MountHandle {
         element,
         shown: None,
         mounted: None,
         carry: SessionCarry::default(),
+        callbacks: JsCallbacks::default(),
     };
-    handle.update(object);
+    handle.update(object, callbacks);
     handle
+}
+
+type Slot = Rc<RefCell<Option<js_sys::Function>>>;
+
+/// The JavaScript functions of the settings, read at each call (so they can be replaced).
+#[derive(Default)]
+struct JsCallbacks {
+    get_session: Slot,
+    get_status: Slot,
+}
+
+impl JsCallbacks {
+    fn replace(&self, callbacks: &JsValue) {
+        let function = |name: &str| {
+            js_sys::Reflect::get(callbacks, &JsValue::from_str(name))
+                .ok()
+                .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+        };
+        if callbacks.is_object() {
+            *self.get_session.borrow_mut() = function("getSession");
+            *self.get_status.borrow_mut() = function("getStatus");
+        } else {
+            *self.get_session.borrow_mut() = None;
+            *self.get_status.borrow_mut() = None;
+        }
+    }
+
+    fn present(&self) -> [bool; 2] {
+        [
+            self.get_session.borrow().is_some(),
+            self.get_status.borrow().is_some(),
+        ]
+    }
+
+    fn host_api(&self) -> HostApi {
+        let get_session = self.get_session.borrow().is_some().then(|| {
+            let slot = Rc::clone(&self.get_session);
+            GetSession::new(move |ask: SessionAsk| {
+                let function = slot.borrow().clone();
+                async move {
+                    let argument = js_sys::Object::new();
+                    let _ = js_sys::Reflect::set(&argument, &"locale".into(), &ask.locale.into());
+                    if let Some(signal) = &ask.signal {
+                        let _ = js_sys::Reflect::set(&argument, &"signal".into(), signal);
+                    }
+                    let value = call(function, &argument).await?;
+                    match value.as_string() {
+                        Some(token) => Ok(HostSession::Token(token)),
+                        None => json_text(&value).map(HostSession::Answer),
+                    }
+                }
+            })
+        });
+        let get_status = self.get_status.borrow().is_some().then(|| {
+            let slot = Rc::clone(&self.get_status);
+            GetStatus::new(move |signal: Option<web_sys::AbortSignal>| {
+                let function = slot.borrow().clone();
+                async move {
+                    let argument = js_sys::Object::new();
+                    if let Some(signal) = &signal {
+                        let _ = js_sys::Reflect::set(&argument, &"signal".into(), signal);
+                    }
+                    let value = call(function, &argument).await?;
+                    let text = json_text(&value)?;
+                    Ok(HostStatus::Answer(if js_sys::Array::is_array(&value) {
+                        format!(r#"{{"connected":{text}}}"#)
+                    } else {
+                        text
+                    }))
+                }
+            })
+        });
+        HostApi {
+            get_session,
+            get_status,
+        }
+    }
+}
+
+/// Calls a host function and waits for its promise (or value).
+async fn call(function: Option<js_sys::Function>, argument: &JsValue) -> Result<JsValue, String> {
+    let function = function.ok_or("the function was removed")?;
+    let value = function
+        .call1(&JsValue::NULL, argument)
+        .map_err(|e| reason(&e))?;
+    wasm_bindgen_futures::JsFuture::from(js_sys::Promise::resolve(&value))
+        .await
+        .map_err(|e| reason(&e))
+}
+
+fn json_text(value: &JsValue) -> Result<String, String> {
+    js_sys::JSON::stringify(value)
+        .ok()
+        .and_then(|text| text.as_string())
+        .ok_or_else(|| "the answer is not JSON".to_owned())
+}
+
+/// The text of a rejection: an `Error`'s message, a string, or a generic word.
+fn reason(error: &JsValue) -> String {
+    error
+        .as_string()
+        .or_else(|| {
+            js_sys::Reflect::get(error, &"message".into())
+                .ok()
+                .and_then(|m| m.as_string())
+        })
+        .unwrap_or_else(|| "rejected".to_owned())
 }

@@ -26,7 +26,7 @@ const LOCALES = ["de", "en", "es", "fr"];
 const ATTRIBUTES = [
   "token-endpoint", "status-endpoint", "thryve-base-url", "redirect-uri", "sources", "open",
   "disconnect", "locale", "show-native", "token-max-age", "request-timeout", "heading-level",
-  "theme", "prefetch",
+  "theme", "prefetch", "credentials",
 ];
 
 const TAG = "thryve-connect";
@@ -82,6 +82,10 @@ function prefetchSession(element, settings) {
   if (prefetched || app) return;
   prefetched = true;
   if (setting(element, settings, "prefetch") === "false") return;
+  // The host's own code gets the session, or the request needs headers only the app sends.
+  if (typeof settings?.getSession === "function" || settings?.headers) return;
+  const credentials = setting(element, settings, "credentials") || "same-origin";
+  if (!["same-origin", "include", "omit"].includes(credentials)) return;
   let url;
   try {
     url = new URL(setting(element, settings, "token-endpoint") || DEFAULT_TOKEN_ENDPOINT, location.href).href;
@@ -93,15 +97,17 @@ function prefetchSession(element, settings) {
   const response = fetch(url, {
     method: "POST",
     headers: { Accept: "application/json", "Content-Type": "application/json" },
-    credentials: "same-origin",
+    credentials,
     body,
   });
   // Whoever takes it handles a failure; untaken, it must not be reported as unhandled.
   response.catch(() => {});
-  window.__thryveConnectPrefetch = { url, body, response, sentAt };
+  window.__thryveConnectPrefetch = { url, body, credentials, response, sentAt };
 }
 
+// The settings as JSON (functions are left out) and their functions apart.
 const json = (settings) => (settings == null ? undefined : JSON.stringify(settings));
+const callbacks = (settings) => ({ getSession: settings?.getSession, getStatus: settings?.getStatus });
 
 // Every mounted screen until it is unmounted. wasm-bindgen frees a Rust object when its JS
 // wrapper is garbage-collected, which would unmount a screen whose handle nobody kept.
@@ -118,7 +124,7 @@ export function mount(element, settings) {
   prefetchSession(element, current);
   const ready = loadApp().then((glue) => {
     if (removed) return;
-    screen = glue.mountElement(element, json(current));
+    screen = glue.mountElement(element, json(current), callbacks(current));
     live.add(screen);
   });
   ready.catch((error) => console.error("thryve-connect: the app could not be loaded", error));
@@ -127,7 +133,7 @@ export function mount(element, settings) {
     /** Applies new settings (or, without an argument, re-reads the attributes). */
     update(settings) {
       if (settings !== undefined) current = settings ?? null;
-      screen?.update(json(current));
+      screen?.update(json(current), callbacks(current));
     },
     /** Removes the screen: no request, timer, listener or event survives. */
     unmount() {

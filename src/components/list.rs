@@ -91,6 +91,19 @@ pub fn SourceRow(
             RowState::Native => t.get(Msg::StateNative).to_owned(),
         }
     };
+    let note = {
+        let t = t.clone();
+        let name = source.name.clone();
+        move || {
+            screen.is_unconfirmed(id).then(|| {
+                view! {
+                    <span class="tc-source__note">
+                        {t.format(Msg::StateUnconfirmed, &[("source", &name)])}
+                    </span>
+                }
+            })
+        }
+    };
     let actions = source
         .is_web()
         .then(|| view! { <RowActions source=source.clone() state /> });
@@ -111,6 +124,7 @@ pub fn SourceRow(
                         view! { <span class="tc-source__badge">{t.get(Msg::Featured)}</span> }
                     })}
                 <span class="tc-source__state">{state_text}</span>
+                {note}
             </div>
             {actions}
         </li>

@@ -3,6 +3,7 @@
 use super::{classes, ResultMessage, SessionAlert, SourceList};
 use crate::config::Config;
 use crate::events::ScreenEvent;
+use crate::host::{GetSession, GetStatus, HostApi};
 use crate::i18n::Msg;
 use crate::screen::{Screen, SessionView};
 use leptos::html;
@@ -22,8 +23,18 @@ pub fn ConnectScreen(
     /// Where DOM events are dispatched (bubbling); the screen's root element when not given.
     #[prop(optional)]
     events_target: Option<web_sys::EventTarget>,
+    /// Gets sessions from your own code instead of the token endpoint.
+    #[prop(default = None)]
+    get_session: Option<GetSession>,
+    /// Gets the connected sources from your own code instead of the status endpoint.
+    #[prop(default = None)]
+    get_status: Option<GetStatus>,
 ) -> impl IntoView {
-    let screen = Screen::new(config, events_target, on_event);
+    let host = HostApi {
+        get_session,
+        get_status,
+    };
+    let screen = Screen::new(config, events_target, on_event, host);
     let t = screen.messages();
     let root = NodeRef::<html::Section>::new();
     root.on_load(move |section| screen.attach_events(section.into()));
@@ -72,8 +83,18 @@ pub fn ConnectionProvider(
     config: Config,
     #[prop(optional, into)] on_event: Option<Callback<ScreenEvent>>,
     #[prop(optional)] events_target: Option<web_sys::EventTarget>,
+    /// Gets sessions from your own code instead of the token endpoint.
+    #[prop(default = None)]
+    get_session: Option<GetSession>,
+    /// Gets the connected sources from your own code instead of the status endpoint.
+    #[prop(default = None)]
+    get_status: Option<GetStatus>,
     children: Children,
 ) -> impl IntoView {
-    Screen::new(config, events_target, on_event);
+    let host = HostApi {
+        get_session,
+        get_status,
+    };
+    Screen::new(config, events_target, on_event, host);
     children()
 }

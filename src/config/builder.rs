@@ -1,7 +1,7 @@
 //! A typed way for Rust callers to give the settings, checked by the same rules as the
 //! attributes (it is turned into the same settings object a script would pass).
 
-use super::{Config, ConfigError, DisconnectMode, OpenMode, Settings, Theme};
+use super::{Config, ConfigError, Credentials, DisconnectMode, OpenMode, Settings, Theme};
 use crate::catalogue::SourceId;
 use serde_json::{Map, Value};
 use std::time::Duration;
@@ -139,6 +139,23 @@ impl ConfigBuilder {
     /// Sources never shown.
     pub fn hidden(self, ids: impl IntoIterator<Item = SourceId>) -> Self {
         self.set("hidden", ids.into_iter().collect::<Vec<_>>())
+    }
+
+    /// What requests to the token and status endpoints carry.
+    pub fn credentials(self, credentials: Credentials) -> Self {
+        self.set("credentials", credentials.as_str())
+    }
+
+    /// An extra request header for the token and status endpoints (e.g. `Authorization`).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        let headers = self
+            .object
+            .entry("headers")
+            .or_insert_with(|| Value::Object(Map::new()));
+        if let Value::Object(headers) = headers {
+            headers.insert(name.into(), Value::String(value.into()));
+        }
+        self
     }
 
     /// Tells this screen apart from others on the page (see [`Config::screen_key`]).

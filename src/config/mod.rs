@@ -44,6 +44,29 @@ pub enum DisconnectMode {
     Navigate,
 }
 
+/// What requests to the token and status endpoints carry (`credentials`), as in `fetch`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Credentials {
+    /// Cookies for this page's origin only (an endpoint on the same origin).
+    #[default]
+    SameOrigin,
+    /// Cookies also for another origin (that endpoint must allow them with CORS).
+    Include,
+    /// No cookies at all.
+    Omit,
+}
+
+impl Credentials {
+    /// The setting's value, as `fetch` names it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Credentials::SameOrigin => "same-origin",
+            Credentials::Include => "include",
+            Credentials::Omit => "omit",
+        }
+    }
+}
+
 /// A theme forced by the host (`theme`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Theme {
@@ -108,6 +131,11 @@ pub struct Config {
     pub heading_level: u8,
     /// A forced theme; the system's when `None`.
     pub theme: Option<Theme>,
+    /// What requests to the token and status endpoints carry.
+    pub credentials: Credentials,
+    /// Extra request headers for the token and status endpoints (from the settings object or
+    /// the builder only).
+    pub headers: Vec<(String, String)>,
     /// Whether the loader sends the first session request before the app arrives (read by the
     /// loader; kept here so that it is checked like every other setting).
     pub prefetch: bool,
@@ -235,6 +263,21 @@ impl Config {
             )
             .map(|prefetch| prefetch.unwrap_or(true)),
         );
+        let credentials = checker.check(
+            "credentials",
+            choice(
+                &settings.credentials,
+                &[
+                    ("same-origin", Credentials::SameOrigin),
+                    ("include", Credentials::Include),
+                    ("omit", Credentials::Omit),
+                ],
+            ),
+        );
+        let headers = extras
+            .as_ref()
+            .map(|e| e.headers.clone())
+            .unwrap_or_default();
         let sources = match (order, extras, show_native) {
             (Some(order), Some(extras), Some(show_native)) => checker.check(
                 "sources",
@@ -266,6 +309,7 @@ impl Config {
             heading_level,
             theme,
             prefetch,
+            credentials,
         ) {
             (
                 Some(token_endpoint),
@@ -281,6 +325,7 @@ impl Config {
                 Some(heading_level),
                 Some(theme),
                 Some(prefetch),
+                Some(credentials),
             ) if errors.is_empty() => Ok(Config {
                 token_endpoint,
                 status_endpoint,
@@ -295,6 +340,8 @@ impl Config {
                 heading_level: heading_level as u8,
                 theme,
                 prefetch,
+                credentials,
+                headers,
                 screen_key: String::new(),
             }),
             _ => Err(errors),

@@ -41,6 +41,9 @@ pub struct Settings {
     /// `prefetch`: `true` | `false`, whether the loader sends the first session request before
     /// the app has arrived
     pub prefetch: Option<String>,
+    /// `credentials`: `same-origin` | `include` | `omit`, what the requests to the token and
+    /// status endpoints carry (`include` for cookies of an API on another origin)
+    pub credentials: Option<String>,
     /// The text of a `<script type="application/json">` inside the mount element: see [`Extras`].
     pub json: Option<String>,
     /// The settings object given from JavaScript (`element.settings = {…}`, `mount(el, {…})`), as
@@ -73,6 +76,7 @@ impl Settings {
         ("heading-level", |s| &mut s.heading_level),
         ("theme", |s| &mut s.theme),
         ("prefetch", |s| &mut s.prefetch),
+        ("credentials", |s| &mut s.credentials),
     ];
 
     /// Fills settings from an attribute reader (`Element::get_attribute` in the browser), each
@@ -110,6 +114,11 @@ pub struct Extras {
     /// Sources never shown.
     #[serde(default)]
     pub hidden: Vec<SourceId>,
+    /// Extra request headers for the token and status endpoints (`Authorization`, …): only from
+    /// the settings object or the builder, never from markup, so that secrets stay out of the
+    /// page's HTML.
+    #[serde(skip)]
+    pub headers: Vec<(String, String)>,
 }
 
 /// The camelCase name of an attribute in the settings object: `token-endpoint` ->
@@ -155,6 +164,9 @@ pub(super) fn apply_object(
             ("logos", _) => field(value).map(|v| extras.logos = v),
             ("featured", _) => field(value).map(|v| extras.featured = v),
             ("hidden", _) => field(value).map(|v| extras.hidden = v),
+            ("headers", _) => headers(value).map(|v| extras.headers = v),
+            // Functions never reach this JSON: what does is something else.
+            ("getSession" | "getStatus", _) => Err("must be a function".to_owned()),
             _ => Err("is not a setting".to_owned()),
         };
         if let Err(problem) = result {
@@ -177,6 +189,31 @@ fn scalar_text(value: Value) -> Result<Option<String>, String> {
         Value::Bool(b) => Ok(Some(b.to_string())),
         _ => Err("must be a string, a number or a boolean".to_owned()),
     }
+}
+
+/// Request headers: an object of names and text values. A name must be an HTTP token, a value
+/// printable text; problems name the header, never its value (it may be a secret).
+fn headers(value: Value) -> Result<Vec<(String, String)>, String> {
+    let Value::Object(map) = value else {
+        return Err("must be an object of header names and values".to_owned());
+    };
+    let mut headers = Vec::new();
+    for (name, value) in map {
+        let token = !name.is_empty()
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
+        if !token {
+            return Err(format!("has a header name that is not a token: {name:?}"));
+        }
+        match value {
+            Value::String(text) if !text.chars().any(char::is_control) => {
+                headers.push((name, text));
+            }
+            _ => return Err(format!("has a value for {name} that is not a line of text")),
+        }
+    }
+    Ok(headers)
 }
 
 fn field<T: serde::de::DeserializeOwned>(value: Value) -> Result<T, String> {

@@ -123,6 +123,7 @@ fn every_bad_setting_is_named_at_once() {
         heading_level: Some("7".into()),
         theme: Some("sepia".into()),
         prefetch: Some("maybe".into()),
+        credentials: Some("always".into()),
         json: None,
         object: None,
     };
@@ -246,14 +247,14 @@ fn default_redirect_is_the_current_page_without_results() {
 proptest! {
     #[test]
     fn arbitrary_settings_never_panic(
-        values in proptest::collection::vec(proptest::option::of(".{0,40}"), 16)
+        values in proptest::collection::vec(proptest::option::of(".{0,40}"), 17)
     ) {
         let mut settings = Settings::default();
         for ((_, field), value) in Settings::ATTRIBUTES.iter().zip(&values) {
             *field(&mut settings) = value.clone();
         }
-        settings.json = values[14].clone();
-        settings.object = values[15].clone();
+        settings.json = values[15].clone();
+        settings.object = values[16].clone();
         let _ = Config::from_settings(&settings, &page(), &["de".to_owned()]);
     }
 }
@@ -371,4 +372,54 @@ fn the_builder_applies_the_same_rules() {
     let mut names: Vec<_> = errors.iter().map(|e| e.setting).collect();
     names.sort_unstable();
     assert_eq!(names, vec!["heading-level", "redirect-uri", "sources"]);
+}
+
+#[test]
+fn credentials_and_headers_for_an_api_on_another_origin() {
+    let config = config(Settings {
+        credentials: Some("include".into()),
+        object: Some(r#"{"headers":{"Authorization":"Bearer s3cret","X-App":"1"}}"#.into()),
+        ..Settings::default()
+    })
+    .unwrap();
+    assert_eq!(config.credentials, Credentials::Include);
+    assert_eq!(
+        config.headers,
+        vec![
+            ("Authorization".to_owned(), "Bearer s3cret".to_owned()),
+            ("X-App".to_owned(), "1".to_owned())
+        ]
+    );
+    assert_eq!(
+        Config::builder(page())
+            .credentials(Credentials::Omit)
+            .header("Authorization", "Bearer b")
+            .build()
+            .unwrap()
+            .headers,
+        vec![("Authorization".to_owned(), "Bearer b".to_owned())]
+    );
+
+    // Never from markup: the JSON block has no `headers`.
+    assert_eq!(
+        errors_for(Settings {
+            json: Some(r#"{"headers":{"Authorization":"Bearer s3cret"}}"#.into()),
+            ..Settings::default()
+        }),
+        vec!["JSON settings"]
+    );
+    let errors =
+        config_of_object(r#"{"headers":{"Bad Name":"x","Authorization":"a\nb"}}"#).unwrap_err();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(
+        !errors[0].problem.contains("a\nb"),
+        "a value is never echoed"
+    );
+    assert_eq!(
+        errors_for(Settings {
+            credentials: Some("cookies".into()),
+            ..Settings::default()
+        }),
+        vec!["credentials"]
+    );
 }

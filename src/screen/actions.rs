@@ -241,6 +241,9 @@ impl Screen {
     fn finish(&self, outcome: Outcome, tells_state: bool) {
         if tells_state {
             self.remember(outcome.source, outcome.connected_after());
+            if outcome.success {
+                self.await_confirmation(outcome.source, outcome.connected_after());
+            }
         }
         self.emit(ScreenEvent::Result(Finished {
             source: outcome.source,

@@ -20,6 +20,7 @@ use crate::browser::{self, Repeat};
 use crate::catalogue::SourceId;
 use crate::config::Config;
 use crate::events::ScreenEvent;
+use crate::host::HostApi;
 use crate::i18n::Messages;
 use crate::status::Knowledge;
 use flow::Flow;
@@ -28,6 +29,7 @@ use leptos::prelude::*;
 pub(crate) use session::SessionCarry;
 use session::SessionState;
 pub(crate) use session::SessionView;
+pub use status::scale_confirm_delays;
 use status::StatusState;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -53,6 +55,8 @@ pub(crate) struct Screen {
     /// Aborted when the screen is disposed: every request it sent is cancelled.
     requests: StoredValue<Option<web_sys::AbortController>, LocalStorage>,
     carry: StoredValue<Option<SessionCarry>>,
+    /// The host's own code in place of the endpoints, where it has some.
+    host: StoredValue<HostApi, LocalStorage>,
 }
 
 static SCREENS: AtomicUsize = AtomicUsize::new(0);
@@ -65,6 +69,7 @@ impl Screen {
         config: Config,
         events: Option<web_sys::EventTarget>,
         on_event: Option<Callback<ScreenEvent>>,
+        host: HostApi,
     ) -> Screen {
         let screen = Screen {
             messages: StoredValue::new(Messages::new(config.locale)),
@@ -81,6 +86,7 @@ impl Screen {
             on_event,
             requests: StoredValue::new_local(None),
             carry: StoredValue::new(use_context::<SessionCarry>()),
+            host: StoredValue::new_local(host),
         };
         provide_context(screen);
         Effect::new(move |_| untrack(|| screen.begin()));

@@ -15,6 +15,7 @@ impl Screen {
             drop(listener);
             screen.cancel_requests();
             screen.cancel_refresh();
+            screen.cancel_catch_up();
             screen.stop_watching_tab();
         });
     }

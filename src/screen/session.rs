@@ -137,14 +137,29 @@ impl Screen {
         let screen = *self;
         // The bookkeeping runs inside the shared request, so it is done once, before any waiter
         // (a click) goes on with the token.
+        let get_session = self.host.with_value(|host| host.get_session.clone());
         let request = async move {
-            let result = api::fetch_session(
-                &config.token_endpoint,
-                config.locale,
-                config.request_timeout_ms,
-                cancel.as_ref(),
-            )
-            .await;
+            let result = match get_session {
+                Some(get) => {
+                    api::host_session(
+                        &get,
+                        config.locale,
+                        config.request_timeout_ms,
+                        cancel.as_ref(),
+                    )
+                    .await
+                }
+                None => {
+                    api::fetch_session(
+                        &config.token_endpoint,
+                        &api::Access::of(&config),
+                        config.locale,
+                        config.request_timeout_ms,
+                        cancel.as_ref(),
+                    )
+                    .await
+                }
+            };
             if screen.alive() {
                 screen.session.in_flight.set_value(None);
                 screen.on_session(result.clone());

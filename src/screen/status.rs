@@ -7,8 +7,10 @@
 
 use super::{Screen, STATES_KEY};
 use crate::api::{self, ApiError};
+use crate::browser::Timer;
 use crate::browser::{self, Store};
 use crate::catalogue::SourceId;
+use crate::confirm::Confirming;
 use crate::events::{ErrorContext, Failure, ScreenEvent};
 use crate::status::{Knowledge, Remembered};
 use leptos::prelude::*;
@@ -18,6 +20,10 @@ use std::collections::BTreeSet;
 #[derive(Clone, Copy)]
 pub(super) struct StatusState {
     remembered: RwSignal<Remembered>,
+    /// Fresh results the status has not shown yet.
+    confirming: RwSignal<Confirming>,
+    /// The next re-read while a fresh result is unconfirmed.
+    catch_up: StoredValue<Option<Timer>>,
     failed: RwSignal<bool>,
     pending: StoredValue<bool>,
     /// The storage entry of the signed-in user, once the token endpoint named one.
@@ -28,11 +34,23 @@ impl StatusState {
     pub(super) fn new() -> StatusState {
         StatusState {
             remembered: RwSignal::new(Remembered::default()),
+            confirming: RwSignal::new(Confirming::default()),
+            catch_up: StoredValue::new(None),
             failed: RwSignal::new(false),
             pending: StoredValue::new(false),
             storage_key: StoredValue::new(None),
         }
     }
+}
+
+thread_local! {
+    /// Scales the re-read delays (browser tests only: see `testing::hurry_confirmation`).
+    static DELAY_SCALE: std::cell::Cell<f64> = const { std::cell::Cell::new(1.0) };
+}
+
+/// Makes the status re-reads after a fresh result `factor` times as long (tests).
+pub fn scale_confirm_delays(factor: f64) {
+    DELAY_SCALE.with(|scale| scale.set(factor));
 }
 
 impl Screen {
@@ -86,20 +104,30 @@ impl Screen {
         self.persist();
     }
 
-    /// Reads the status endpoint again (when there is one and no read is on its way).
+    /// Reads the status again (from the host's `get_status` or the status endpoint, when there is
+    /// one and no read is on its way).
     pub(super) fn refresh_status(&self) {
-        let Some(endpoint) = self.config.with_value(|c| c.status_endpoint.clone()) else {
+        let get_status = self.host.with_value(|host| host.get_status.clone());
+        let config = self.config();
+        if get_status.is_none() && config.status_endpoint.is_none() {
             return;
-        };
+        }
         if self.status.pending.get_value() {
             return;
         }
         self.status.pending.set_value(true);
-        let timeout = self.config.with_value(|c| c.request_timeout_ms);
         let cancel = self.requests_signal();
         let screen = *self;
         leptos::task::spawn_local(async move {
-            let result = api::fetch_status(&endpoint, timeout, cancel.as_ref()).await;
+            let timeout = config.request_timeout_ms;
+            let result = match (&get_status, &config.status_endpoint) {
+                (Some(get), _) => api::host_status(get, timeout, cancel.as_ref()).await,
+                (None, Some(endpoint)) => {
+                    let access = api::Access::of(&config);
+                    api::fetch_status(endpoint, &access, timeout, cancel.as_ref()).await
+                }
+                (None, None) => return,
+            };
             if screen.alive() {
                 screen.status.pending.set_value(false);
                 screen.on_status(result);
@@ -107,11 +135,68 @@ impl Screen {
         });
     }
 
-    /// The status endpoint's answer replaces what this browser remembered (when it differs).
+    /// Whether there is a status to read (the host's `get_status`, or a status endpoint).
+    fn has_status(&self) -> bool {
+        self.host.with_value(|host| host.get_status.is_some())
+            || self.config.with_value(|c| c.status_endpoint.is_some())
+    }
+
+    /// Whether the status still disagrees with `source`'s fresh result after every re-read.
+    pub fn is_unconfirmed(&self, source: SourceId) -> bool {
+        self.status
+            .confirming
+            .with(|confirming| confirming.is_unconfirmed(source))
+    }
+
+    /// Re-reads the status when a fresh result is waiting for it to agree.
+    fn schedule_catch_up(&self) {
+        if let Some(timer) = self
+            .status
+            .catch_up
+            .try_update_value(Option::take)
+            .flatten()
+        {
+            timer.cancel();
+        }
+        let Some(delay) = self
+            .status
+            .confirming
+            .with_untracked(Confirming::next_delay)
+        else {
+            return;
+        };
+        let delay = (delay as f64 * DELAY_SCALE.with(std::cell::Cell::get)) as u64;
+        let screen = *self;
+        let timer = Timer::after(delay, move || {
+            if screen.alive() {
+                screen.refresh_status();
+            }
+        });
+        self.status.catch_up.set_value(timer);
+    }
+
+    /// Stops the re-reads (the screen is going).
+    pub(super) fn cancel_catch_up(&self) {
+        if let Some(timer) = self
+            .status
+            .catch_up
+            .try_update_value(Option::take)
+            .flatten()
+        {
+            timer.cancel();
+        }
+    }
+
+    /// The status's answer replaces what this browser remembered (when it differs), except where
+    /// it has not caught up with a fresh result yet.
     fn on_status(&self, result: Result<BTreeSet<SourceId>, ApiError>) {
         self.status.failed.set(result.is_err());
         match result {
-            Ok(connected) => {
+            Ok(mut connected) => {
+                self.status
+                    .confirming
+                    .update(|confirming| confirming.apply(&mut connected));
+                self.schedule_catch_up();
                 let mut updated = self.status.remembered.get_untracked();
                 updated.replace_with(&self.source_ids(), &connected);
                 if updated != self.status.remembered.get_untracked() {
@@ -119,12 +204,16 @@ impl Screen {
                     self.persist();
                 }
             }
-            Err(error) => self.emit(ScreenEvent::Error(Failure {
-                context: ErrorContext::Status,
-                kind: error.kind(),
-                message: error.to_string(),
-                source: None,
-            })),
+            Err(error) => {
+                // A failed read counts as no answer: try again on the same schedule.
+                self.schedule_catch_up();
+                self.emit(ScreenEvent::Error(Failure {
+                    context: ErrorContext::Status,
+                    kind: error.kind(),
+                    message: error.to_string(),
+                    source: None,
+                }));
+            }
         }
     }
 
@@ -132,6 +221,17 @@ impl Screen {
     pub(super) fn remember(&self, source: SourceId, connected: bool) {
         self.status.remembered.update(|r| r.set(source, connected));
         self.persist();
+    }
+
+    /// A result the user has just seen succeed: kept until the status shows it too.
+    pub(super) fn await_confirmation(&self, source: SourceId, connected: bool) {
+        if !self.has_status() {
+            return;
+        }
+        self.status
+            .confirming
+            .update(|confirming| confirming.expect(source, connected));
+        self.schedule_catch_up();
     }
 
     /// Another tab changed a storage entry: reload when it is this user's.

@@ -16,7 +16,15 @@ window.fetch = async (input, init) => {
   // The test harness loads its own files with fetch: only what a test stubbed is intercepted.
   if (!route(request.url)) return realFetch(input, init);
   // Recorded at once (the body follows), so a request belongs to the test that made it.
-  const record = { url: request.url, method: request.method, body: null, mode: request.mode, aborted: false };
+  const record = {
+    url: request.url,
+    method: request.method,
+    body: null,
+    mode: request.mode,
+    credentials: request.credentials,
+    authorization: request.headers.get("authorization"),
+    aborted: false,
+  };
   state.requests.push(record);
   request.signal.addEventListener("abort", () => (record.aborted = true));
   if (request.method !== "GET" && request.method !== "HEAD") {

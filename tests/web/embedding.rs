@@ -130,7 +130,11 @@ async fn unmounting_cancels_every_request_and_nothing_follows() {
     assert_eq!(events.get(), 0, "no event after removal");
 
     // The same element can be mounted again.
-    screen.handle = Some(thryve_connect::mount_element(screen.element.clone(), None));
+    screen.handle = Some(thryve_connect::mount_element(
+        screen.element.clone(),
+        None,
+        JsValue::UNDEFINED,
+    ));
     ready(&screen).await;
     assert_eq!(events.get(), 1, "session-ready of the new screen");
 }

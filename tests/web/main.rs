@@ -13,6 +13,7 @@ mod connect;
 mod disconnect;
 mod embedding;
 mod events;
+mod host;
 mod privacy;
 mod returns;
 mod search;

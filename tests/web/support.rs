@@ -77,6 +77,10 @@ pub struct Seen {
     pub mode: String,
     /// Whether the page aborted it.
     pub aborted: bool,
+    /// Its credentials mode (`same-origin`, `include`, `omit`).
+    pub credentials: String,
+    /// Its `Authorization` header.
+    pub authorization: Option<String>,
 }
 
 fn requests() -> Vec<Seen> {
@@ -92,6 +96,8 @@ fn requests() -> Vec<Seen> {
                 aborted: js_sys::Reflect::get(&r, &"aborted".into())
                     .unwrap()
                     .is_truthy(),
+                credentials: get("credentials").unwrap_or_default(),
+                authorization: get("authorization"),
             }
         })
         .collect()
@@ -165,6 +171,8 @@ pub struct Fixture {
     mounted: Option<thryve_connect::Mounted>,
     /// The screen when mounted as the loader does it ([`Fixture::element`]).
     pub handle: Option<thryve_connect::MountHandle>,
+    /// The settings' functions given to the handle (`getSession`, `getStatus`).
+    callbacks: JsValue,
     navigations: Rc<RefCell<Vec<Navigation>>>,
 }
 
@@ -204,6 +212,7 @@ impl Fixture {
             element,
             mounted: Some(mounted),
             handle: None,
+            callbacks: JsValue::UNDEFINED,
             navigations,
         }
     }
@@ -211,6 +220,11 @@ impl Fixture {
     /// A `<thryve-connect>` element (with `id` when given) in the page, mounted as the loader
     /// mounts it, with the settings object `object` (JSON).
     pub fn element(id: Option<&str>, object: Option<&str>) -> Fixture {
+        Self::element_with(id, object, JsValue::UNDEFINED)
+    }
+
+    /// [`Fixture::element`] with the settings' functions (`{getSession, getStatus}`).
+    pub fn element_with(id: Option<&str>, object: Option<&str>, callbacks: JsValue) -> Fixture {
         let element: HtmlElement = document()
             .create_element("thryve-connect")
             .unwrap()
@@ -222,11 +236,16 @@ impl Fixture {
         let navigations = Rc::new(RefCell::new(Vec::new()));
         let seen = Rc::clone(&navigations);
         intercept_navigation(move |nav| seen.borrow_mut().push(nav.clone()));
-        let handle = thryve_connect::mount_element(element.clone(), object.map(str::to_owned));
+        let handle = thryve_connect::mount_element(
+            element.clone(),
+            object.map(str::to_owned),
+            callbacks.clone(),
+        );
         Fixture {
             element,
             mounted: None,
             handle: Some(handle),
+            callbacks,
             navigations,
         }
     }
@@ -234,7 +253,7 @@ impl Fixture {
     /// Applies new settings as the loader's `update()` does.
     pub fn update(&mut self, object: Option<&str>) {
         if let Some(handle) = self.handle.as_mut() {
-            handle.update(object.map(str::to_owned));
+            handle.update(object.map(str::to_owned), self.callbacks.clone());
         }
     }
 
