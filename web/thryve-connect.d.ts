@@ -22,6 +22,32 @@ export type ThryveConnectTheme = "light" | "dark";
 /** The level of the screen's title (`<h1>` … `<h6>`). */
 export type ThryveConnectHeadingLevel = 1 | 2 | 3 | 4 | 5 | 6;
 
+/** What requests to your endpoints carry, as `fetch` names it. */
+export type ThryveConnectCredentials = "same-origin" | "include" | "omit";
+
+/** What `getSession` is called with. */
+export interface ThryveConnectSessionAsk {
+  /** The screen's language: ask Thryve for a session in it. */
+  locale: ThryveConnectLocale;
+  /** Aborted when the answer is no longer wanted. */
+  signal: AbortSignal;
+}
+
+/**
+ * The token endpoint's answer: Thryve's widget answer passed through, or the short form; either
+ * may carry `user`, an opaque key for the signed-in user (see the README's token endpoint
+ * contract).
+ */
+export type ThryveConnectWidgetAnswer =
+  | { type?: string; data: { url: string }; user?: string }
+  | { connectionSessionToken: string; user?: string };
+
+/** The status endpoint's answer. */
+export interface ThryveConnectStatusAnswer {
+  /** The IDs of the connected sources. */
+  connected: ThryveSourceId[];
+}
+
 /**
  * The screen's settings in object form (for `mount`, `update` and the element's `settings`
  * property). Every field is optional; an invalid value shows a configuration error listing every
@@ -56,6 +82,31 @@ export interface ThryveConnectSettings {
   theme?: ThryveConnectTheme;
   /** Send the session request early, while the WebAssembly loads. Default `true`. */
   prefetch?: boolean;
+  /**
+   * What requests to the token and status endpoints carry: `"include"` sends the cookies of an
+   * API on another origin (which must answer with `Access-Control-Allow-Credentials: true` and
+   * your exact origin). Default `"same-origin"`.
+   */
+  credentials?: ThryveConnectCredentials;
+  /**
+   * Extra request headers for the token and status endpoints, e.g.
+   * `{ Authorization: "Bearer …" }`. Only here (never an attribute), so secrets stay out of the
+   * page's markup; the API must allow them with CORS when it is on another origin.
+   */
+  headers?: Record<string, string>;
+  /**
+   * Gets a connection session from your own code instead of the token endpoint: the token
+   * itself, or Thryve's widget answer as the token endpoint would return it. Called on load, for
+   * every renewal and on Try again; a rejected promise shows as the token endpoint being down.
+   * Pass `signal` on to your own request: it is aborted when the answer is no longer wanted
+   * (the time-out passed, or the screen was removed).
+   */
+  getSession?: (ask: ThryveConnectSessionAsk) => Promise<string | ThryveConnectWidgetAnswer> | string | ThryveConnectWidgetAnswer;
+  /**
+   * Gets the connected sources from your own code instead of the status endpoint: their IDs,
+   * or the status endpoint's answer. Called whenever the screen re-reads the status.
+   */
+  getStatus?: (ask: { signal: AbortSignal }) => Promise<ThryveSourceId[] | ThryveConnectStatusAnswer> | ThryveSourceId[] | ThryveConnectStatusAnswer;
   /** Display names by source ID (also lets you offer a source this version does not know yet). */
   names?: Record<number | string, string>;
   /** Logo image URLs by source ID; a source without one gets a monogram. */
@@ -100,6 +151,8 @@ export interface ThryveConnectAttributes {
   theme?: ThryveConnectTheme;
   /** `"true"` or `"false"`; see {@link ThryveConnectSettings.prefetch}. */
   prefetch?: "true" | "false";
+  /** See {@link ThryveConnectSettings.credentials}. */
+  credentials?: ThryveConnectCredentials;
 }
 
 /** What `mount` returns: control over one mounted screen. */
@@ -134,7 +187,8 @@ export type ThryveConnectErrorContext = "session" | "status" | "disconnect" | "p
 /**
  * A short machine-readable cause: no answer (offline, DNS, CORS, refused), no answer in time, a
  * non-2xx status, a token answer without a usable token, a status answer that is not
- * `{"connected":[...]}`, or the browser refused to open a tab.
+ * `{"connected":[...]}`, the browser refused to open a tab, or your `getSession`/`getStatus`
+ * rejected.
  */
 export type ThryveConnectErrorKind =
   | "network"
@@ -142,7 +196,8 @@ export type ThryveConnectErrorKind =
   | "http-status"
   | "bad-token-response"
   | "bad-status-response"
-  | "popup-blocked";
+  | "popup-blocked"
+  | "rejected";
 
 /** `detail` of `thryve-connect:session-ready`: a session token arrived (on load, on retry, and on every refresh). */
 export interface ThryveConnectSessionReadyDetail {

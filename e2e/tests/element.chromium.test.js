@@ -7,8 +7,7 @@
 // second origin of its own.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { createServer, request as httpRequest } from "node:http";
-import { screens, startServer, launch, openPage, ready } from "./harness.js";
+import { screens, startServer, launch, openPage, ready, hostOrigin } from "./harness.js";
 
 const withScreen = screens();
 const CONSENT = /\/sandbox\/dataSourceDirectConnection\.html/;
@@ -148,36 +147,6 @@ test("garbage collection does not take a mounted screen away (div mount and elem
     }
   }));
 
-/**
- * A host origin of its own: `html` under `csp`, and its API passed to `target`: the token
- * endpoint, and the sandbox's Thryve pages (which send the user back only to the host they were
- * asked on).
- */
-async function hostOrigin(target, html, csp) {
-  const server = createServer((req, res) => {
-    if (req.url.startsWith("/api/") || req.url.startsWith("/sandbox/")) {
-      const upstream = httpRequest(target + req.url, { method: req.method, headers: req.headers }, (up) => {
-        res.writeHead(up.statusCode, up.headers);
-        up.pipe(res);
-      });
-      req.pipe(upstream);
-      return;
-    }
-    if (new URL(req.url, "http://x").pathname === "/host.html") {
-      res.writeHead(200, { "content-type": "text/html; charset=utf-8", "content-security-policy": csp });
-      res.end(html);
-      return;
-    }
-    res.writeHead(404);
-    res.end();
-  });
-  await new Promise((ok) => server.listen(0, "127.0.0.1", ok));
-  return {
-    url: `http://127.0.0.1:${server.address().port}`,
-    close: () => new Promise((ok) => (server.closeAllConnections?.(), server.close(() => ok()))),
-  };
-}
-
 test("the loader from another origin, on a page under a strict CSP: no violation, and a connect works", async () => {
   const files = await startServer();
   const browser = await launch();
@@ -198,7 +167,7 @@ test("the loader from another origin, on a page under a strict CSP: no violation
       "form-action 'none'",
       "frame-ancestors 'none'",
     ].join("; ");
-    host = await hostOrigin(files.url, html, csp);
+    host = await hostOrigin(files.url, { "/host.html": { html, csp } });
     const { context, page: p, problems } = await openPage(browser);
     await p.addInitScript(() => {
       window.__violations = [];

@@ -141,6 +141,65 @@ async function observingProxy(target) {
   };
 }
 
+/**
+ * A host page's origin of its own (another port): `pages` (path -> { html, csp }), and the host's
+ * API passed through to `target` (the sandbox server): `/api/…`, and the sandbox's Thryve pages,
+ * which send the user back only to the host they were asked on. `intercept(req, res, forward)`
+ * may answer a request itself (return true), or change the upstream answer through
+ * `forward(transform)` where `transform(status, bodyText)` returns the new body text.
+ */
+export async function hostOrigin(target, pages, intercept = () => false) {
+  const server = createServer((req, res) => {
+    const path = new URL(req.url, "http://x").pathname;
+    const forward = (transform) => {
+      const chunks = [];
+      req.on("data", (c) => chunks.push(c));
+      req.on("end", () => {
+        const headers = { ...req.headers };
+        if (transform) delete headers["accept-encoding"];
+        const upstream = httpRequest(target + req.url, { method: req.method, headers }, (up) => {
+          if (!transform) {
+            res.writeHead(up.statusCode, up.headers);
+            up.pipe(res);
+            return;
+          }
+          const answer = [];
+          up.on("data", (c) => answer.push(c));
+          up.on("end", () => {
+            const body = transform(up.statusCode, Buffer.concat(answer).toString());
+            const { "content-length": _, ...rest } = up.headers;
+            res.writeHead(up.statusCode, rest);
+            res.end(body);
+          });
+        });
+        upstream.on("error", () => {
+          if (!res.headersSent) res.writeHead(502);
+          res.end();
+        });
+        upstream.end(Buffer.concat(chunks));
+      });
+    };
+    if (intercept(req, res, forward)) return;
+    if (pages[path]) {
+      res.writeHead(200, { "content-type": "text/html; charset=utf-8", "content-security-policy": pages[path].csp });
+      res.end(pages[path].html);
+      return;
+    }
+    if (path.startsWith("/api/") || path.startsWith("/sandbox/")) return forward();
+    res.writeHead(404);
+    res.end();
+  });
+  await new Promise((ok) => server.listen(0, "127.0.0.1", ok));
+  return {
+    url: `http://127.0.0.1:${server.address().port}`,
+    close: () =>
+      new Promise((ok) => {
+        server.closeAllConnections?.();
+        server.close(() => ok());
+      }),
+  };
+}
+
 export async function launch() {
   return chromium.launch({
     executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",

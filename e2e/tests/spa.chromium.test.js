@@ -1,5 +1,6 @@
-// Chromium only: the screen inside a single-page app (examples/spa-host: React, hash routes),
-// mounted and removed 20 times by route changes. Nothing of a removed screen may live on: no
+// Chromium only: the screen inside a single-page app (examples/spa-host: React, hash routes,
+// sessions from the app's own code through getSession), mounted and removed 20 times by route
+// changes. Nothing of a removed screen may live on: no
 // request after it is gone, no timer, interval or window/document listener left behind, at most
 // one session per mount, and the host hears session-ready from every mount.
 // Why only here: it counts timers and listeners through an init script that wraps the page's
@@ -220,7 +221,12 @@ test(`in a single-page app, the screen mounted and removed ${CYCLES} times leave
 
     // No request while no screen is shown: between a removal and the next "Connections" click,
     // and above all after the last removal (where only leftovers could send one).
-    const timed = requests.map((r) => ({ path: r.path, method: r.request.method(), start: startOf(r) }));
+    const timed = requests.map((r) => ({
+      path: r.path,
+      method: r.request.method(),
+      start: startOf(r),
+      authorization: r.request.headers()["authorization"] ?? null,
+    }));
     const cycleOf = (start) => clicks.findLastIndex((click) => click <= start);
     const whileHidden = timed
       .filter(({ start }) => {
@@ -234,11 +240,17 @@ test(`in a single-page app, the screen mounted and removed ${CYCLES} times leave
     assert.deepEqual(whileHidden, [], "no session or status request starts after its screen was removed");
 
     // Sessions: each mount needs one (a token lives 300 s, renewed at 270 s, longer than this
-    // test; the sandbox makes no request fail, so there is no retry). Only before and during the
-    // first mount may there be one more: the loader's head start (prefetch), sent while the
-    // WebAssembly downloads and taken by the first screen when it matches what the screen would
-    // send, else asked again. Later mounts find the WebAssembly loaded, so nothing is prefetched.
+    // test; the sandbox makes no request fail, so there is no retry). The loader sends no early
+    // request for a screen whose session comes from getSession, so the first mount needs one too
+    // (the bound of 2 stays for a loader head start, were the app to use the token endpoint).
     const sessions = timed.filter((r) => r.path === SESSION && r.method === "POST");
+    // The app gets every session through its own code (getSession, with its own credentials):
+    // the screen never calls the token endpoint itself, and the loader sends no early request.
+    assert.deepEqual(
+      [...new Set(sessions.map((r) => r.authorization))],
+      ["Bearer spa-host-demo-token"],
+      "every session request came from the app's getSession",
+    );
     const perCycle = Array.from({ length: CYCLES }, (_, i) => sessions.filter((r) => Math.max(cycleOf(r.start), 0) === i).length);
     assert.ok(sessions.length <= CYCLES + 1, `at most ${CYCLES + 1} session requests for ${CYCLES} mounts, not ${sessions.length}: ${perCycle}`);
     assert.ok(perCycle[0] <= 2, `at most the prefetch and one session for the first mount: ${perCycle}`);

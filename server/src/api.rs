@@ -95,7 +95,9 @@ pub fn router(backend: Backend, settings: &Settings) -> Router {
         CorsLayer::new()
             .allow_origin(AllowOrigin::list(settings.allowed_origins.iter().cloned()))
             .allow_methods([Method::GET, Method::POST])
-            .allow_headers([header::CONTENT_TYPE, header::ACCEPT])
+            // Authorization: for hosts whose auth proxy in front of these endpoints takes a bearer
+            // token (the screen's `headers` setting sends it).
+            .allow_headers([header::CONTENT_TYPE, header::ACCEPT, header::AUTHORIZATION])
             .allow_credentials(true),
     )
 }

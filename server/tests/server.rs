@@ -504,7 +504,7 @@ async fn cors_only_for_configured_origins() {
             .request(reqwest::Method::OPTIONS, format!("{base}{SESSION_PATH}"))
             .header("origin", origin)
             .header("access-control-request-method", "POST")
-            .header("access-control-request-headers", "content-type")
+            .header("access-control-request-headers", "content-type, authorization")
             .send()
     };
     let allowed = preflight("https://app.example.com").await.unwrap();
@@ -516,6 +516,11 @@ async fn cors_only_for_configured_origins() {
         allowed.headers()["access-control-allow-credentials"],
         "true"
     );
+    let allowed_headers = allowed.headers()["access-control-allow-headers"]
+        .to_str()
+        .unwrap()
+        .to_ascii_lowercase();
+    assert!(allowed_headers.contains("authorization"), "{allowed_headers}");
     let other = preflight("https://evil.example.net").await.unwrap();
     assert!(other.headers().get("access-control-allow-origin").is_none());
 

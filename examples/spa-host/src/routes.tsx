@@ -2,7 +2,7 @@
 import { useEffect, useRef, useState } from "react";
 import type { ThryveConnectElement } from "thryve-connect";
 import { EVENT_NAMES, record, type HostEvent, type ScreenEvent } from "./host-events";
-import { screenAttributes } from "./settings";
+import { screenAttributes, screenSettings } from "./settings";
 
 export function Home() {
   return (
@@ -35,7 +35,7 @@ export function Connections() {
   return (
     <>
       <h1>Connections</h1>
-      <thryve-connect ref={screen} {...screenAttributes()} />
+      <thryve-connect ref={screen} settings={screenSettings} {...screenAttributes()} />
       <section aria-labelledby="host-events-title">
         <h2 id="host-events-title">Events received</h2>
         <ul data-testid="host-events">

@@ -15,8 +15,11 @@ import type {
   ThryveConnectMode,
   ThryveConnectOutcome,
   ThryveConnectResultDetail,
+  ThryveConnectSessionAsk,
   ThryveConnectSessionReadyDetail,
   ThryveConnectSettings,
+  ThryveConnectStatusAnswer,
+  ThryveConnectWidgetAnswer,
   ThryveConnectStartDetail,
   ThryveSourceId,
 } from "thryve-connect";
@@ -52,6 +55,7 @@ function describeError(context: ThryveConnectErrorContext, kind: ThryveConnectEr
     case "bad-token-response":
     case "bad-status-response":
     case "popup-blocked":
+    case "rejected":
       return `${context}: ${kind}`;
     default:
       return unreachable(kind);
@@ -81,6 +85,40 @@ export async function usage(host: HTMLElement): Promise<void> {
     hidden: [2],
   };
   const handle: ThryveConnectHandle = mount(host, settings);
+
+  // A session and the status from the host's own code, and auth for an API on another origin.
+  const bearer = "token-held-by-the-app";
+  const viaCode: ThryveConnectSettings = {
+    getSession: async ({ locale, signal }: ThryveConnectSessionAsk) => {
+      const response = await fetch("https://api.example.com/thryve/session", {
+        method: "POST",
+        headers: { Authorization: `Bearer ${bearer}`, "Content-Type": "application/json" },
+        body: JSON.stringify({ locale }),
+        signal,
+      });
+      if (!response.ok) throw new Error(`session: ${response.status}`);
+      const answer: ThryveConnectWidgetAnswer = await response.json();
+      return answer;
+    },
+    getStatus: async ({ signal }) => {
+      const response = await fetch("https://api.example.com/thryve/status", { signal });
+      const answer: ThryveConnectStatusAnswer = await response.json();
+      return answer.connected;
+    },
+  };
+  const viaHeaders: ThryveConnectSettings = {
+    tokenEndpoint: "https://api.example.com/thryve/session",
+    credentials: "include",
+    headers: { Authorization: `Bearer ${bearer}` },
+  };
+  const plainToken: ThryveConnectSettings = { getSession: () => "1060285265X4247109939067552841" };
+  // @ts-expect-error: a session is a token or a widget answer, not a number
+  const wrongSession: ThryveConnectSettings = { getSession: async () => 42 };
+  // @ts-expect-error: credentials are what fetch knows
+  const wrongCredentials: ThryveConnectSettings = { credentials: "always" };
+  // @ts-expect-error: header values are text
+  const wrongHeaders: ThryveConnectSettings = { headers: { "X-Count": 1 } };
+  void [viaCode, viaHeaders, plainToken, wrongSession, wrongCredentials, wrongHeaders];
   const ready: Promise<void> = handle.ready;
   await ready;
   handle.update({ ...settings, sources: "11,1,18", open: "same-tab", disconnect: "navigate", theme: "light" });
@@ -110,6 +148,7 @@ export async function usage(host: HTMLElement): Promise<void> {
     "heading-level": "2",
     theme: "light",
     prefetch: "true",
+    credentials: "include",
   };
   for (const [name, value] of Object.entries(attributes)) {
     if (value !== undefined) typed.setAttribute(name, value);
