@@ -15,7 +15,7 @@ use gloo_net::http::{Request, RequestBuilder, Response};
 use std::collections::BTreeSet;
 use std::fmt;
 use thryve_connect_protocol::endpoint::{user_key_of, SessionRequest};
-use thryve_connect_protocol::thryve::{token_of, TokenError, SESSION_TOKEN_PARAM};
+use thryve_connect_protocol::thryve::{token_of, validate, TokenError};
 use url::Url;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
@@ -267,10 +267,11 @@ pub async fn host_session(
     };
     match deadline.race(get.call(ask)).await? {
         Ok(HostSession::Answer(text)) => session_of(&text, sent_at_ms),
-        Ok(HostSession::Token(token)) => {
-            let answer = serde_json::json!({ SESSION_TOKEN_PARAM: token });
-            session_of(&answer.to_string(), sent_at_ms)
-        }
+        Ok(HostSession::Token(token)) => Ok(Session {
+            token: validate(&token).map_err(ApiError::Token)?,
+            user: None,
+            received_at_ms: sent_at_ms.min(crate::browser::now_ms()),
+        }),
         Err(reason) => Err(ApiError::Rejected(reason)),
     }
 }

@@ -4,7 +4,7 @@
 //! disagrees after that says the source is "still being confirmed", never flipping silently.
 
 use crate::catalogue::SourceId;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 /// The waits before each re-read of the status while a fresh result is unconfirmed: 2, 4, 8,
 /// 16 and 32 s, about a minute in all.
@@ -19,49 +19,47 @@ struct Awaited {
     disagreed: usize,
 }
 
-/// The fresh results waiting for the status, by source.
+/// The fresh results waiting for the status, by source (a few at most: a `Vec`, which also keeps
+/// a `BTreeMap` of another value type out of the wasm).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Confirming(BTreeMap<SourceId, Awaited>);
+pub struct Confirming(Vec<(SourceId, Awaited)>);
 
 impl Confirming {
     /// A result just left `source` connected (or not): wait for the status to agree.
     pub fn expect(&mut self, source: SourceId, connected: bool) {
-        self.0.insert(
+        self.0.retain(|(id, _)| *id != source);
+        self.0.push((
             source,
             Awaited {
                 connected,
                 disagreed: 0,
             },
-        );
+        ));
     }
 
     /// Takes a status answer: sources it agrees on are confirmed; where it disagrees with a
     /// fresh result, the answer is corrected to that result (and the disagreement counted).
     pub fn apply(&mut self, connected: &mut BTreeSet<SourceId>) {
-        let mut confirmed = Vec::new();
-        for (source, awaited) in &mut self.0 {
+        self.0.retain_mut(|(source, awaited)| {
             if connected.contains(source) == awaited.connected {
-                confirmed.push(*source);
-            } else {
-                awaited.disagreed += 1;
-                if awaited.connected {
-                    connected.insert(*source);
-                } else {
-                    connected.remove(source);
-                }
+                return false;
             }
-        }
-        for source in confirmed {
-            self.0.remove(&source);
-        }
+            awaited.disagreed += 1;
+            if awaited.connected {
+                connected.insert(*source);
+            } else {
+                connected.remove(source);
+            }
+            true
+        });
     }
 
     /// How long to wait before the next re-read: `None` when nothing waits, or every waiting
     /// result has had all its re-reads.
     pub fn next_delay(&self) -> Option<u64> {
         self.0
-            .values()
-            .map(|awaited| awaited.disagreed)
+            .iter()
+            .map(|(_, awaited)| awaited.disagreed)
             .filter(|disagreed| *disagreed < DELAYS_MS.len())
             .min()
             .map(|disagreed| DELAYS_MS[disagreed])
@@ -70,8 +68,8 @@ impl Confirming {
     /// Whether the status still disagrees with `source`'s fresh result after every re-read.
     pub fn is_unconfirmed(&self, source: SourceId) -> bool {
         self.0
-            .get(&source)
-            .is_some_and(|awaited| awaited.disagreed >= DELAYS_MS.len())
+            .iter()
+            .any(|(id, awaited)| *id == source && awaited.disagreed >= DELAYS_MS.len())
     }
 }
 

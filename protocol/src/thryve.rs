@@ -151,7 +151,8 @@ pub fn token_of(json: &Value) -> Result<String, TokenError> {
     validate(&token)
 }
 
-fn validate(token: &str) -> Result<String, TokenError> {
+/// Checks a bare token (from a host's own code): the rules of [`token_of`].
+pub fn validate(token: &str) -> Result<String, TokenError> {
     let ok = !token.is_empty()
         && token.len() <= MAX_TOKEN_LEN
         && !token.chars().any(|c| c.is_whitespace() || c.is_control());

@@ -504,7 +504,10 @@ async fn cors_only_for_configured_origins() {
             .request(reqwest::Method::OPTIONS, format!("{base}{SESSION_PATH}"))
             .header("origin", origin)
             .header("access-control-request-method", "POST")
-            .header("access-control-request-headers", "content-type, authorization")
+            .header(
+                "access-control-request-headers",
+                "content-type, authorization",
+            )
             .send()
     };
     let allowed = preflight("https://app.example.com").await.unwrap();
@@ -520,7 +523,10 @@ async fn cors_only_for_configured_origins() {
         .to_str()
         .unwrap()
         .to_ascii_lowercase();
-    assert!(allowed_headers.contains("authorization"), "{allowed_headers}");
+    assert!(
+        allowed_headers.contains("authorization"),
+        "{allowed_headers}"
+    );
     let other = preflight("https://evil.example.net").await.unwrap();
     assert!(other.headers().get("access-control-allow-origin").is_none());
 
