@@ -160,6 +160,11 @@ impl Drop for Deadline {
             let _ = signal
                 .remove_event_listener_with_callback("abort", on_abort.as_ref().unchecked_ref());
         }
+        // The request is over: aborting its (own) signal now runs and frees what still waits on
+        // it (the races' one-shot listeners), and changes nothing else.
+        if let Some(controller) = &self.controller {
+            controller.abort();
+        }
     }
 }
 
@@ -177,7 +182,7 @@ impl Access {
     pub fn of(config: &Config) -> Access {
         Access {
             credentials: config.credentials,
-            headers: config.headers.clone(),
+            headers: config.headers.0.clone(),
         }
     }
 

@@ -54,6 +54,14 @@ impl Confirming {
         });
     }
 
+    /// A re-read got no answer (the status failed): it counts as one that disagreed, so that a
+    /// failing status does not keep the re-reads going for ever.
+    pub fn missed(&mut self) {
+        for (_, awaited) in &mut self.0 {
+            awaited.disagreed += 1;
+        }
+    }
+
     /// How long to wait before the next re-read: `None` when nothing waits, or every waiting
     /// result has had all its re-reads.
     pub fn next_delay(&self) -> Option<u64> {
@@ -119,6 +127,19 @@ mod tests {
         assert!(!status.contains(&8), "still kept, with the note");
         confirming.apply(&mut answer(&[]));
         assert!(!confirming.is_unconfirmed(8), "the status caught up");
+    }
+
+    #[test]
+    fn a_failing_status_uses_up_the_re_reads_too() {
+        let mut confirming = Confirming::default();
+        confirming.expect(1, true);
+        let mut waits = Vec::new();
+        while let Some(delay) = confirming.next_delay() {
+            waits.push(delay);
+            confirming.missed();
+        }
+        assert_eq!(waits, DELAYS_MS, "the same schedule, then it stops");
+        assert!(confirming.is_unconfirmed(1));
     }
 
     #[test]

@@ -45,8 +45,8 @@ pub use components::{
     SourceMark, SourceRow,
 };
 pub use config::{
-    Config, ConfigBuilder, ConfigError, Credentials, DisconnectMode, Extras, OpenMode, Settings,
-    Theme,
+    Config, ConfigBuilder, ConfigError, Credentials, DisconnectMode, Extras, Headers, OpenMode,
+    Settings, Theme,
 };
 pub use events::ScreenEvent;
 pub use host::{GetSession, GetStatus, HostApi, HostSession, HostStatus, SessionAsk};

@@ -48,12 +48,12 @@ pub fn settings_of(element: &web_sys::Element) -> Settings {
 
 /// Validates an element's settings for the current page.
 pub fn config_of(element: &web_sys::Element) -> Result<Config, Vec<ConfigError>> {
-    checked(element, settings_of(element))
+    checked(settings_of(element), screen_key(element))
 }
 
-fn checked(element: &web_sys::Element, settings: Settings) -> Result<Config, Vec<ConfigError>> {
+fn checked(settings: Settings, key: String) -> Result<Config, Vec<ConfigError>> {
     let mut config = config_for_page(&settings)?;
-    config.screen_key = screen_key(element);
+    config.screen_key = key;
     Ok(config)
 }
 
@@ -88,7 +88,8 @@ pub fn config_for_page(settings: &Settings) -> Result<Config, Vec<ConfigError>> 
     Config::from_settings(settings, &page, &languages)
 }
 
-/// The element's `id`, else its place among the page's screens (`#0`, `#1`, …).
+/// The element's `id`, else its place in the document among the page's screens (`#0`, `#1`,
+/// …), taken when it is mounted and kept for its life.
 fn screen_key(element: &web_sys::Element) -> String {
     let id = element.id();
     if !id.is_empty() {
@@ -202,6 +203,7 @@ pub struct MountHandle {
     mounted: Option<Mounted>,
     carry: SessionCarry,
     callbacks: JsCallbacks,
+    key: String,
 }
 
 #[wasm_bindgen]
@@ -212,10 +214,14 @@ impl MountHandle {
     /// are used from the next call on, without a new screen. A session still fresh is kept when
     /// the token endpoint and the language stay the same.
     pub fn update(&mut self, object: Option<String>, callbacks: JsValue) {
-        self.callbacks.replace(&callbacks);
+        if self.callbacks.replace(&callbacks) {
+            // Another `getSession` may be another signed-in user: no session is carried over.
+            self.carry = SessionCarry::default();
+            self.mounted = None;
+        }
         let mut settings = settings_of(&self.element);
         settings.object = object;
-        let config = checked(&self.element, settings);
+        let config = checked(settings, self.key.clone());
         let shown = (config, self.callbacks.present());
         if self.mounted.is_some() && self.shown.as_ref() == Some(&shown) {
             return;
@@ -250,12 +256,14 @@ pub fn mount_element(
     object: Option<String>,
     callbacks: JsValue,
 ) -> MountHandle {
+    let key = screen_key(&element);
     let mut handle = MountHandle {
         element,
         shown: None,
         mounted: None,
         carry: SessionCarry::default(),
         callbacks: JsCallbacks::default(),
+        key,
     };
     handle.update(object, callbacks);
     handle
@@ -271,19 +279,25 @@ struct JsCallbacks {
 }
 
 impl JsCallbacks {
-    fn replace(&self, callbacks: &JsValue) {
+    /// Takes the functions in `callbacks`; returns whether `getSession` changed (a new function
+    /// may belong to another signed-in user).
+    fn replace(&self, callbacks: &JsValue) -> bool {
         let function = |name: &str| {
-            js_sys::Reflect::get(callbacks, &JsValue::from_str(name))
-                .ok()
+            callbacks
+                .is_object()
+                .then(|| js_sys::Reflect::get(callbacks, &JsValue::from_str(name)).ok())
+                .flatten()
                 .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
         };
-        if callbacks.is_object() {
-            *self.get_session.borrow_mut() = function("getSession");
-            *self.get_status.borrow_mut() = function("getStatus");
-        } else {
-            *self.get_session.borrow_mut() = None;
-            *self.get_status.borrow_mut() = None;
-        }
+        let get_session = function("getSession");
+        let changed = match (&*self.get_session.borrow(), &get_session) {
+            (Some(old), Some(new)) => !js_sys::Object::is(old, new),
+            (None, None) => false,
+            _ => true,
+        };
+        *self.get_session.borrow_mut() = get_session;
+        *self.get_status.borrow_mut() = function("getStatus");
+        changed
     }
 
     fn present(&self) -> [bool; 2] {
@@ -305,10 +319,11 @@ impl JsCallbacks {
                         let _ = js_sys::Reflect::set(&argument, &"signal".into(), signal);
                     }
                     let value = call(function, &argument).await?;
-                    match value.as_string() {
-                        Some(token) => Ok(HostSession::Token(token)),
-                        None => json_text(&value).map(HostSession::Answer),
-                    }
+                    // Anything but a string or JSON is a bad answer (not a rejection).
+                    Ok(match value.as_string() {
+                        Some(token) => HostSession::Token(token),
+                        None => HostSession::Answer(json_text(&value).unwrap_or_default()),
+                    })
                 }
             })
         });
@@ -322,7 +337,7 @@ impl JsCallbacks {
                         let _ = js_sys::Reflect::set(&argument, &"signal".into(), signal);
                     }
                     let value = call(function, &argument).await?;
-                    let text = json_text(&value)?;
+                    let text = json_text(&value).unwrap_or_default();
                     Ok(HostStatus::Answer(if js_sys::Array::is_array(&value) {
                         format!(r#"{{"connected":{text}}}"#)
                     } else {
@@ -349,11 +364,11 @@ async fn call(function: Option<js_sys::Function>, argument: &JsValue) -> Result<
         .map_err(|e| reason(&e))
 }
 
-fn json_text(value: &JsValue) -> Result<String, String> {
+/// The JSON text of a value; `None` for what JSON cannot say (`undefined`, a function).
+fn json_text(value: &JsValue) -> Option<String> {
     js_sys::JSON::stringify(value)
         .ok()
         .and_then(|text| text.as_string())
-        .ok_or_else(|| "the answer is not JSON".to_owned())
 }
 
 /// The text of a rejection: an `Error`'s message, a string, or a generic word.

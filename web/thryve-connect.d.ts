@@ -50,8 +50,9 @@ export interface ThryveConnectStatusAnswer {
 
 /**
  * The screen's settings in object form (for `mount`, `update` and the element's `settings`
- * property). Every field is optional; an invalid value shows a configuration error listing every
- * problem in place of the screen.
+ * property). Every field is optional (`null` counts as not given: the attribute or the default
+ * applies); an invalid value shows a configuration error listing every problem in place of the
+ * screen.
  */
 export interface ThryveConnectSettings {
   /** Where the connection session comes from (`POST`). Relative URLs resolve against the page. Default `/api/connection-session`. */

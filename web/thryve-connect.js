@@ -37,6 +37,8 @@ const here = (name) => new URL(name, import.meta.url).href;
 
 let app = null;
 let prefetched = false;
+// The handle of each element with a screen: mounting it again updates that screen instead.
+const handles = new WeakMap();
 
 /** Loads the app once: the stylesheet, the glue, the WebAssembly. */
 function loadApp() {
@@ -77,9 +79,12 @@ function languageGuess(element, settings) {
   return "en";
 }
 
-/** The first screen's session request, sent while the app downloads (see above). */
+/**
+ * The first screen's session request, sent while the app downloads (see above). Returns a
+ * function that withdraws it if no screen has taken it (the screen was removed first).
+ */
 function prefetchSession(element, settings) {
-  if (prefetched || app) return;
+  if (prefetched) return () => {};
   prefetched = true;
   if (setting(element, settings, "prefetch") === "false") return;
   // The host's own code gets the session, or the request needs headers only the app sends.
@@ -102,11 +107,18 @@ function prefetchSession(element, settings) {
   });
   // Whoever takes it handles a failure; untaken, it must not be reported as unhandled.
   response.catch(() => {});
-  window.__thryveConnectPrefetch = { url, body, credentials, response, sentAt };
+  const early = { url, body, credentials, response, sentAt };
+  window.__thryveConnectPrefetch = early;
+  return () => {
+    if (window.__thryveConnectPrefetch === early) delete window.__thryveConnectPrefetch;
+  };
 }
 
-// The settings as JSON (functions are left out) and their functions apart.
-const json = (settings) => (settings == null ? undefined : JSON.stringify(settings));
+// The settings as JSON and their functions apart (JSON leaves functions out; these keys go even
+// when they hold something else, such as null).
+const FUNCTIONS = ["getSession", "getStatus"];
+const json = (settings) =>
+  settings == null ? undefined : JSON.stringify(settings, (key, value) => (FUNCTIONS.includes(key) ? undefined : value));
 const callbacks = (settings) => ({ getSession: settings?.getSession, getStatus: settings?.getStatus });
 
 // Every mounted screen until it is unmounted. wasm-bindgen frees a Rust object when its JS
@@ -118,17 +130,29 @@ const live = new Set();
  * Returns at once; the screen appears when the app has loaded (`handle.ready`).
  */
 export function mount(element, settings) {
+  const existing = handles.get(element);
+  if (existing) {
+    existing.update(settings);
+    return existing;
+  }
   let current = settings ?? null;
   let screen = null;
   let removed = false;
-  prefetchSession(element, current);
+  let withdraw = () => {};
+  // The early request waits a microtask, so that settings given right after the element was
+  // inserted (a `getSession`, headers) are seen first.
+  if (!app) {
+    queueMicrotask(() => {
+      if (!removed) withdraw = prefetchSession(element, current);
+    });
+  }
   const ready = loadApp().then((glue) => {
     if (removed) return;
     screen = glue.mountElement(element, json(current), callbacks(current));
     live.add(screen);
   });
   ready.catch((error) => console.error("thryve-connect: the app could not be loaded", error));
-  return {
+  const handle = {
     ready,
     /** Applies new settings (or, without an argument, re-reads the attributes). */
     update(settings) {
@@ -138,14 +162,19 @@ export function mount(element, settings) {
     /** Removes the screen: no request, timer, listener or event survives. */
     unmount() {
       removed = true;
+      handles.delete(element);
       if (screen) {
         live.delete(screen);
         screen.unmount();
         screen.free();
         screen = null;
+      } else {
+        withdraw();
       }
     },
   };
+  handles.set(element, handle);
+  return handle;
 }
 
 /** `<thryve-connect>`: light DOM, so the page's CSS and the --tc-* properties apply. */

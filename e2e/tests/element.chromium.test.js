@@ -72,6 +72,15 @@ test("a live element follows its attributes and settings: language, list, open m
     await left.getByRole("button", { name: "Strava verbinden", exact: true }).waitFor();
     assert.equal(await left.locator(".tc-source").count(), 1);
 
+    // mount() on an element that already has a screen updates that screen: never two.
+    await p.evaluate(async () => {
+      const { mount } = await import("/thryve-connect.js");
+      const handle = mount(document.getElementById("left"), { sources: [11, 1], locale: "de" });
+      await handle.ready;
+    });
+    await left.getByRole("button", { name: "Fitbit verbinden", exact: true }).waitFor();
+    assert.equal(await left.locator(".tc-screen").count(), 1, "one screen in the element");
+
     // The settings property wins over the attributes.
     await left.evaluate((el) => (el.settings = { sources: [1, 11], locale: "en", open: "new-tab" }));
     await ready(p, "Fitbit");

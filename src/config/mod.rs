@@ -67,6 +67,18 @@ impl Credentials {
     }
 }
 
+/// Extra request headers, by name. Their values may be secrets: `Debug` shows only the names.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Headers(pub Vec<(String, String)>);
+
+impl fmt::Debug for Headers {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list()
+            .entries(self.0.iter().map(|(name, _)| format!("{name}: …")))
+            .finish()
+    }
+}
+
 /// A theme forced by the host (`theme`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Theme {
@@ -135,7 +147,7 @@ pub struct Config {
     pub credentials: Credentials,
     /// Extra request headers for the token and status endpoints (from the settings object or
     /// the builder only).
-    pub headers: Vec<(String, String)>,
+    pub headers: Headers,
     /// Whether the loader sends the first session request before the app arrives (read by the
     /// loader; kept here so that it is checked like every other setting).
     pub prefetch: bool,
@@ -274,10 +286,12 @@ impl Config {
                 ],
             ),
         );
-        let headers = extras
-            .as_ref()
-            .map(|e| e.headers.clone())
-            .unwrap_or_default();
+        let headers = Headers(
+            extras
+                .as_ref()
+                .map(|e| e.headers.clone())
+                .unwrap_or_default(),
+        );
         let sources = match (order, extras, show_native) {
             (Some(order), Some(extras), Some(show_native)) => checker.check(
                 "sources",

@@ -140,8 +140,9 @@ pub fn camel_case(attribute: &str) -> String {
 }
 
 /// Lays the settings object (JSON) over `settings` and `extras`: a scalar field replaces the
-/// attribute's text (numbers and booleans as their text, `null` unsets it), `sources` may also
-/// be an array, and the [`Extras`] fields replace the JSON block's. Returns every problem.
+/// attribute's text (numbers and booleans as their text), `sources` may also be an array, the
+/// [`Extras`] fields replace the JSON block's, and `null` anywhere means "not given". Returns
+/// every problem.
 pub(super) fn apply_object(
     text: &str,
     settings: &mut Settings,
@@ -154,6 +155,10 @@ pub(super) fn apply_object(
     };
     let mut problems = Vec::new();
     for (key, value) in object {
+        // `null` is "not given": what the attributes (or the defaults) say applies.
+        if value.is_null() {
+            continue;
+        }
         let scalar = Settings::ATTRIBUTES
             .iter()
             .find(|(name, _)| camel_case(name) == key);
@@ -207,7 +212,8 @@ fn headers(value: Value) -> Result<Vec<(String, String)>, String> {
             return Err(format!("has a header name that is not a token: {name:?}"));
         }
         match value {
-            Value::String(text) if !text.chars().any(char::is_control) => {
+            // What fetch accepts: a line of Latin-1 text.
+            Value::String(text) if text.chars().all(|c| !c.is_control() && c <= '\u{ff}') => {
                 headers.push((name, text));
             }
             _ => return Err(format!("has a value for {name} that is not a line of text")),

@@ -295,12 +295,21 @@ fn the_settings_object_wins_over_attributes_and_json() {
         .collect();
     // The object's names replace the block's; the block's `hidden` stays.
     assert_eq!(shown, vec![(1, "From the object")]);
-    assert_eq!(config.open, OpenMode::SameTab, "null unsets the attribute");
+    assert_eq!(
+        config.open,
+        OpenMode::NewTab,
+        "null is not given: the attribute applies"
+    );
     assert_eq!(config.heading_level, 3);
     assert_eq!(config.theme, Some(Theme::Light));
 
     let also_text = config_of_object(r#"{"sources":"11, 1"}"#).unwrap();
     assert_eq!(also_text.sources.len(), 2);
+    assert!(
+        config_of_object(r#"{"headers":null,"names":null,"hidden":null,"getSession":null}"#)
+            .is_ok(),
+        "null is never an error"
+    );
 }
 
 fn config_of_object(object: &str) -> Result<Config, Vec<ConfigError>> {
@@ -384,11 +393,15 @@ fn credentials_and_headers_for_an_api_on_another_origin() {
     .unwrap();
     assert_eq!(config.credentials, Credentials::Include);
     assert_eq!(
-        config.headers,
+        config.headers.0,
         vec![
             ("Authorization".to_owned(), "Bearer s3cret".to_owned()),
             ("X-App".to_owned(), "1".to_owned())
         ]
+    );
+    assert!(
+        !format!("{config:?}").contains("s3cret"),
+        "Debug never shows a header's value"
     );
     assert_eq!(
         Config::builder(page())
@@ -396,7 +409,8 @@ fn credentials_and_headers_for_an_api_on_another_origin() {
             .header("Authorization", "Bearer b")
             .build()
             .unwrap()
-            .headers,
+            .headers
+            .0,
         vec![("Authorization".to_owned(), "Bearer b".to_owned())]
     );
 

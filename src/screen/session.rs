@@ -5,7 +5,7 @@
 use super::Screen;
 use crate::api::{self, ApiError};
 use crate::browser::{self, Timer};
-use crate::config::Config;
+use crate::config::{Config, Credentials, Headers};
 use crate::events::{ErrorContext, Failure, ScreenEvent, SessionReady};
 use crate::token::Session;
 use futures::future::{FutureExt, LocalBoxFuture, Shared};
@@ -21,27 +21,37 @@ type InFlight = Shared<LocalBoxFuture<'static, SessionResult>>;
 pub(crate) struct SessionCarry(Arc<Mutex<Option<Carried>>>);
 
 struct Carried {
-    endpoint: url::Url,
-    locale: &'static str,
+    /// What the session was asked for with: endpoint, language, credentials, headers.
+    asked: Asked,
     session: Session,
+}
+
+type Asked = (url::Url, &'static str, Credentials, Headers);
+
+fn asked(config: &Config) -> Asked {
+    (
+        config.token_endpoint.clone(),
+        config.locale,
+        config.credentials,
+        config.headers.clone(),
+    )
 }
 
 impl SessionCarry {
     fn keep(&self, config: &Config, session: &Session) {
         if let Ok(mut slot) = self.0.lock() {
             *slot = Some(Carried {
-                endpoint: config.token_endpoint.clone(),
-                locale: config.locale,
+                asked: asked(config),
                 session: session.clone(),
             });
         }
     }
 
-    /// The kept session, when it was fetched for this endpoint and language.
+    /// The kept session, when it was asked for the same way (endpoint, language, credentials
+    /// and headers: other headers may be another signed-in user).
     fn take(&self, config: &Config) -> Option<Session> {
         let carried = self.0.lock().ok()?.take()?;
-        (carried.endpoint == config.token_endpoint && carried.locale == config.locale)
-            .then_some(carried.session)
+        (carried.asked == asked(config)).then_some(carried.session)
     }
 }
 

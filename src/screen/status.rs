@@ -205,7 +205,8 @@ impl Screen {
                 }
             }
             Err(error) => {
-                // A failed read counts as no answer: try again on the same schedule.
+                // A failed read uses up a re-read like a disagreeing one.
+                self.status.confirming.update(Confirming::missed);
                 self.schedule_catch_up();
                 self.emit(ScreenEvent::Error(Failure {
                     context: ErrorContext::Status,

@@ -316,3 +316,54 @@ async fn a_status_that_never_shows_a_fresh_disconnect_gets_a_note_not_a_flip() {
     assert_eq!(screen.state(18).as_deref(), Some("not-connected"));
     scale_confirm_delays(1.0);
 }
+
+#[wasm_bindgen_test]
+async fn other_headers_or_another_get_session_never_reuse_the_session() {
+    setup();
+    reset_host();
+    token_ok();
+    let mut screen = Fixture::element(None, Some(r#"{"headers":{"Authorization":"Bearer a"}}"#));
+    ready(&screen).await;
+    assert_eq!(requests_to(SESSION_PATH).len(), 1);
+    // Another user signed in without a reload: the host gives the new user's token.
+    screen.update(Some(r#"{"headers":{"Authorization":"Bearer b"}}"#));
+    ready(&screen).await;
+    let sessions = requests_to(SESSION_PATH);
+    assert_eq!(sessions.len(), 2, "a new session for the new headers");
+    assert_eq!(sessions[1].authorization.as_deref(), Some("Bearer b"));
+}
+
+#[wasm_bindgen_test]
+async fn a_get_session_answering_nothing_usable_is_a_bad_token_response() {
+    setup();
+    reset_host();
+    let screen = Fixture::element_with(None, None, callbacks(Some("return undefined;"), None));
+    let (kinds, _listener) = error_kinds(&screen.element);
+    until("the session alert", || screen.button("Try again").is_some()).await;
+    assert!(
+        kinds.borrow()[0].starts_with("bad-token-response: "),
+        "{:?}",
+        kinds.borrow()
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_failing_status_ends_the_re_reads_with_the_note() {
+    setup();
+    scale_confirm_delays(0.01);
+    token_ok();
+    stub_route(STATUS_PATH, 503, vec!["down".into()]);
+    record_attempt("connect", 1);
+    set_address(&thryve_return(NONCE, 1, "true"));
+    let screen = Fixture::new(&[("data-status-endpoint", STATUS_PATH)]);
+    until("the note", || {
+        screen.text().contains("Still being confirmed by Fitbit")
+    })
+    .await;
+    let reads = requests_to(STATUS_PATH).len();
+    // A fixed wait: proves the re-reads stopped (the next one would come within 320 ms).
+    wait_ms(500).await;
+    assert_eq!(requests_to(STATUS_PATH).len(), reads, "no more re-reads");
+    assert_eq!(screen.state(1).as_deref(), Some("connected"));
+    scale_confirm_delays(1.0);
+}
