@@ -160,3 +160,44 @@ fn every_data_attribute_is_documented() {
         );
     }
 }
+
+#[test]
+fn the_styles_use_logical_directions_so_right_to_left_pages_mirror() {
+    let physical = [
+        "margin-left",
+        "margin-right",
+        "margin-top",
+        "margin-bottom",
+        "padding-left",
+        "padding-right",
+        "padding-top",
+        "padding-bottom",
+        "border-left",
+        "border-right",
+        "border-top",
+        "border-bottom",
+        "text-align: left",
+        "text-align: right",
+        "float:",
+    ];
+    for (number, line) in CSS.lines().enumerate() {
+        let line = line.trim();
+        if line.starts_with("/*") || line.starts_with('*') {
+            continue;
+        }
+        for word in physical {
+            assert!(
+                !line.contains(word),
+                "style/thryve-connect.css:{}: `{line}` uses a physical direction ({word}); use the logical one",
+                number + 1
+            );
+        }
+        for edge in ["left:", "right:", "top:", "bottom:"] {
+            assert!(
+                !line.starts_with(edge),
+                "style/thryve-connect.css:{}: `{line}` positions by a physical edge; use inset-inline/inset-block",
+                number + 1
+            );
+        }
+    }
+}

@@ -269,7 +269,8 @@ export type ThryveConnectEventName = keyof ThryveConnectEventMap;
 /**
  * Mounts the screen into `element` (any element; its content other than a JSON settings block is
  * replaced) and returns a handle to update or remove it. `settings` win over what the element's
- * attributes say. Events are dispatched on `element`.
+ * attributes say. Events are dispatched on `element`. On an element that already shows a screen
+ * (a `<thryve-connect>`, or one mounted before), it updates that screen and returns its handle.
  */
 export declare function mount(element: HTMLElement, settings?: ThryveConnectSettings): ThryveConnectHandle;
 

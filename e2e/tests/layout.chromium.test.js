@@ -144,3 +144,42 @@ test("the disconnect confirmation keeps the row's state text and fits the compac
     await page.keyboard.press("Escape");
     await page.waitForFunction(() => document.activeElement?.getAttribute("aria-label") === "Disconnect Oura");
   }));
+
+test("a right-to-left page mirrors the screen: actions at the inline end, bars at the inline start, nothing overflows at 320 px", async () => {
+  const page = await pageWith({ "data-token-endpoint": "/api/connection-session" });
+  const rtl = { html: page.html.replace(/<html lang="[^"]*">/, '<html lang="he" dir="rtl">') };
+  assert.notEqual(rtl.html, page.html, "the page's <html> got dir=rtl");
+  return withScreen({ pages: { "rtl.html": rtl } }, { viewport: { width: 390, height: 844 } }, async ({ server, page: p }) => {
+    await p.goto(`${server.url}/rtl.html`);
+    await ready(p);
+    await p.waitForFunction(() => document.querySelectorAll('.tc-source[data-state="not-connected"]').length > 0);
+    const rows = await checkLayout(p, 390);
+    const marks = await p.evaluate(() =>
+      [...document.querySelectorAll(".tc-source")].map((row) => {
+        const r = row.querySelector(".tc-source__monogram, .tc-source__logo").getBoundingClientRect();
+        return { left: r.left, right: r.right };
+      }),
+    );
+    rows.forEach((row, i) => {
+      assert.ok(row.actions.right <= row.name.left + 0.5, `row ${row.id}: the action is left of the name`);
+      assert.ok(marks[i].left >= row.name.right - 0.5, `row ${row.id}: the logo is right of the name`);
+    });
+    await screenshot(p, "layout-rtl-390");
+
+    await p.setViewportSize({ width: 320, height: 844 });
+    await checkLayout(p, 320);
+    await screenshot(p, "layout-rtl-320");
+
+    // The alert's bar stands at the inline start: the right edge.
+    await server.fault("down");
+    await p.reload();
+    const alert = p.locator('.tc-session[data-state="error"]');
+    await alert.waitFor();
+    const borders = await alert.evaluate((el) => {
+      const style = getComputedStyle(el);
+      return { right: parseFloat(style.borderRightWidth), left: parseFloat(style.borderLeftWidth) };
+    });
+    assert.ok(borders.right > 0 && borders.left === 0, JSON.stringify(borders));
+    await checkLayout(p, 320);
+  });
+});
