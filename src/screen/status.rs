@@ -150,14 +150,7 @@ impl Screen {
 
     /// Re-reads the status when a fresh result is waiting for it to agree.
     fn schedule_catch_up(&self) {
-        if let Some(timer) = self
-            .status
-            .catch_up
-            .try_update_value(Option::take)
-            .flatten()
-        {
-            timer.cancel();
-        }
+        self.cancel_catch_up();
         let Some(delay) = self
             .status
             .confirming
@@ -175,7 +168,7 @@ impl Screen {
         self.status.catch_up.set_value(timer);
     }
 
-    /// Stops the re-reads (the screen is going).
+    /// Stops the next re-read (a new one is being scheduled, or the screen is going).
     pub(super) fn cancel_catch_up(&self) {
         if let Some(timer) = self
             .status
