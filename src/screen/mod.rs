@@ -16,7 +16,7 @@ mod page_events;
 mod session;
 mod status;
 
-use crate::browser::{self, Repeat};
+use crate::browser::{self, Repeat, Timer};
 use crate::catalogue::SourceId;
 use crate::config::Config;
 use crate::events::ScreenEvent;
@@ -60,6 +60,13 @@ pub(crate) struct Screen {
 }
 
 static SCREENS: AtomicUsize = AtomicUsize::new(0);
+
+/// Cancels the timer kept in `slot`, if there is one (a no-op once the screen is disposed).
+fn cancel_timer(slot: StoredValue<Option<Timer>>) {
+    if let Some(timer) = slot.try_update_value(Option::take).flatten() {
+        timer.cancel();
+    }
+}
 
 impl Screen {
     /// Creates the state and provides it as context. Once rendered in the browser (never in a

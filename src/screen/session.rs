@@ -242,13 +242,6 @@ impl Screen {
     }
 
     pub(super) fn cancel_refresh(&self) {
-        if let Some(timer) = self
-            .session
-            .refresh
-            .try_update_value(Option::take)
-            .flatten()
-        {
-            timer.cancel();
-        }
+        super::cancel_timer(self.session.refresh);
     }
 }

@@ -170,14 +170,7 @@ impl Screen {
 
     /// Stops the next re-read (a new one is being scheduled, or the screen is going).
     pub(super) fn cancel_catch_up(&self) {
-        if let Some(timer) = self
-            .status
-            .catch_up
-            .try_update_value(Option::take)
-            .flatten()
-        {
-            timer.cancel();
-        }
+        super::cancel_timer(self.status.catch_up);
     }
 
     /// The status's answer replaces what this browser remembered (when it differs), except where
