@@ -36,6 +36,18 @@ fn reset_host() {
     js_sys::Reflect::set(&window, &"__host".into(), &js_sys::Object::new()).unwrap();
 }
 
+/// Clicks `button` and checks that the page leaves for Thryve with the host's token.
+async fn leaves_with_the_token(screen: &Fixture, button: &str) {
+    screen.click(button).await;
+    until("Connect leaves for Thryve", || {
+        !screen.navigations().is_empty()
+    })
+    .await;
+    assert!(screen.navigations()[0]
+        .url()
+        .contains(&format!("token={TOKEN}")));
+}
+
 #[wasm_bindgen_test]
 async fn get_session_replaces_the_token_endpoint() {
     setup();
@@ -59,14 +71,7 @@ async fn get_session_replaces_the_token_endpoint() {
     .await;
     assert_eq!(host_value("asked").as_string().as_deref(), Some("de"));
     assert_eq!(host_value("signal").as_bool(), Some(true));
-    screen.click("Fitbit verbinden").await;
-    until("Connect leaves for Thryve", || {
-        !screen.navigations().is_empty()
-    })
-    .await;
-    assert!(screen.navigations()[0]
-        .url()
-        .contains(&format!("token={TOKEN}")));
+    leaves_with_the_token(&screen, "Fitbit verbinden").await;
     assert!(
         requests_to(SESSION_PATH).is_empty(),
         "the token endpoint is never called"
@@ -84,14 +89,7 @@ async fn get_session_may_answer_as_the_token_endpoint_does() {
         callbacks(Some(&format!("return Promise.resolve({answer});")), None),
     );
     ready(&screen).await;
-    screen.click("Connect Fitbit").await;
-    until("Connect leaves for Thryve", || {
-        !screen.navigations().is_empty()
-    })
-    .await;
-    assert!(screen.navigations()[0]
-        .url()
-        .contains(&format!("token={TOKEN}")));
+    leaves_with_the_token(&screen, "Connect Fitbit").await;
 }
 
 #[wasm_bindgen_test]
