@@ -88,57 +88,74 @@ export async function startServer({ env = {}, pages = {}, files = {}, dist: dist
   };
 }
 
-/** A pass-through HTTP proxy to `target` that records the token endpoint's requests and answers. */
-async function observingProxy(target) {
-  const sessions = [];
-  const server = createServer((req, res) => {
-    const chunks = [];
-    req.on("data", (c) => chunks.push(c));
-    req.on("end", () => {
-      const body = Buffer.concat(chunks);
-      const watched = req.url.split("?")[0] === "/api/connection-session" && req.method === "POST";
-      const headers = { ...req.headers };
-      if (watched) delete headers["accept-encoding"]; // read the answer as plain JSON
-      const upstream = httpRequest(target + req.url, { method: req.method, headers }, (up) => {
-        if (!watched) {
-          res.writeHead(up.statusCode, up.headers);
-          up.pipe(res);
-          return;
-        }
-        const answer = [];
-        up.on("data", (c) => answer.push(c));
-        up.on("end", () => {
-          const text = Buffer.concat(answer);
-          let token = null;
-          let locale = null;
-          try {
-            locale = JSON.parse(body.toString() || "{}").locale ?? null;
-          } catch {}
-          try {
-            token = new URL(JSON.parse(text.toString()).data.url).searchParams.get("connectionSessionToken");
-          } catch {}
-          sessions.push({ locale, status: up.statusCode, token });
-          res.writeHead(up.statusCode, up.headers);
-          res.end(text);
-        });
+/**
+ * Passes `req` on to `target` and its answer back through `res`. With `transform(status,
+ * answerText, requestText)` the answer is read whole (uncompressed) and its body replaced by what
+ * `transform` returns.
+ */
+function forward(target, req, res, transform) {
+  const chunks = [];
+  req.on("data", (c) => chunks.push(c));
+  req.on("end", () => {
+    const body = Buffer.concat(chunks);
+    const headers = { ...req.headers };
+    if (transform) delete headers["accept-encoding"]; // read the answer as plain text
+    const upstream = httpRequest(target + req.url, { method: req.method, headers }, (up) => {
+      if (!transform) {
+        res.writeHead(up.statusCode, up.headers);
+        up.pipe(res);
+        return;
+      }
+      const answer = [];
+      up.on("data", (c) => answer.push(c));
+      up.on("end", () => {
+        const text = transform(up.statusCode, Buffer.concat(answer).toString(), body.toString());
+        const { "content-length": _, ...rest } = up.headers;
+        res.writeHead(up.statusCode, rest);
+        res.end(text);
       });
-      upstream.on("error", () => {
-        if (!res.headersSent) res.writeHead(502);
-        res.end();
-      });
-      upstream.end(body);
     });
+    upstream.on("error", () => {
+      if (!res.headersSent) res.writeHead(502);
+      res.end();
+    });
+    upstream.end(body);
   });
+}
+
+/** Starts `server` on a free loopback port: its URL and a way to close it. */
+async function listening(server) {
   await new Promise((ok) => server.listen(0, "127.0.0.1", ok));
   return {
     url: `http://127.0.0.1:${server.address().port}`,
-    sessions,
     close: () =>
       new Promise((ok) => {
         server.closeAllConnections?.();
         server.close(() => ok());
       }),
   };
+}
+
+/** A pass-through HTTP proxy to `target` that records the token endpoint's requests and answers. */
+async function observingProxy(target) {
+  const sessions = [];
+  const record = (status, text, request) => {
+    let token = null;
+    let locale = null;
+    try {
+      locale = JSON.parse(request || "{}").locale ?? null;
+    } catch {}
+    try {
+      token = new URL(JSON.parse(text).data.url).searchParams.get("connectionSessionToken");
+    } catch {}
+    sessions.push({ locale, status, token });
+    return text;
+  };
+  const server = createServer((req, res) => {
+    const watched = req.url.split("?")[0] === "/api/connection-session" && req.method === "POST";
+    forward(target, req, res, watched ? record : undefined);
+  });
+  return { ...(await listening(server)), sessions };
 }
 
 /**
@@ -151,53 +168,18 @@ async function observingProxy(target) {
 export async function hostOrigin(target, pages, intercept = () => false) {
   const server = createServer((req, res) => {
     const path = new URL(req.url, "http://x").pathname;
-    const forward = (transform) => {
-      const chunks = [];
-      req.on("data", (c) => chunks.push(c));
-      req.on("end", () => {
-        const headers = { ...req.headers };
-        if (transform) delete headers["accept-encoding"];
-        const upstream = httpRequest(target + req.url, { method: req.method, headers }, (up) => {
-          if (!transform) {
-            res.writeHead(up.statusCode, up.headers);
-            up.pipe(res);
-            return;
-          }
-          const answer = [];
-          up.on("data", (c) => answer.push(c));
-          up.on("end", () => {
-            const body = transform(up.statusCode, Buffer.concat(answer).toString());
-            const { "content-length": _, ...rest } = up.headers;
-            res.writeHead(up.statusCode, rest);
-            res.end(body);
-          });
-        });
-        upstream.on("error", () => {
-          if (!res.headersSent) res.writeHead(502);
-          res.end();
-        });
-        upstream.end(Buffer.concat(chunks));
-      });
-    };
-    if (intercept(req, res, forward)) return;
+    const pass = (transform) => forward(target, req, res, transform);
+    if (intercept(req, res, pass)) return;
     if (pages[path]) {
       res.writeHead(200, { "content-type": "text/html; charset=utf-8", "content-security-policy": pages[path].csp });
       res.end(pages[path].html);
       return;
     }
-    if (path.startsWith("/api/") || path.startsWith("/sandbox/")) return forward();
+    if (path.startsWith("/api/") || path.startsWith("/sandbox/")) return pass();
     res.writeHead(404);
     res.end();
   });
-  await new Promise((ok) => server.listen(0, "127.0.0.1", ok));
-  return {
-    url: `http://127.0.0.1:${server.address().port}`,
-    close: () =>
-      new Promise((ok) => {
-        server.closeAllConnections?.();
-        server.close(() => ok());
-      }),
-  };
+  return listening(server);
 }
 
 export async function launch() {
