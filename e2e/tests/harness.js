@@ -4,6 +4,7 @@ import { spawn } from "node:child_process";
 import { createServer, request as httpRequest } from "node:http";
 import { mkdtemp, readdir, readFile, rm, symlink, writeFile, mkdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
+import { randomUUID } from "node:crypto";
 import { join, resolve } from "node:path";
 import { createRequire } from "node:module";
 import { before, after } from "node:test";
@@ -171,7 +172,14 @@ export async function hostOrigin(target, pages, intercept = () => false) {
     const pass = (transform) => forward(target, req, res, transform);
     if (intercept(req, res, pass)) return;
     if (pages[path]) {
-      res.writeHead(200, { "content-type": "text/html; charset=utf-8", "content-security-policy": pages[path].csp });
+      const headers = { "content-type": "text/html; charset=utf-8", "content-security-policy": pages[path].csp };
+      // The host's sign-in names the sandbox user before the screen's first calls. Without it, the
+      // session and status requests (sent together) would each be given a new user by the
+      // sandbox, and whichever cookie the browser kept last would decide who later reads are for.
+      if (!/(^|;\s*)tc_sandbox_user=/.test(req.headers.cookie ?? "")) {
+        headers["set-cookie"] = `tc_sandbox_user=host${randomUUID().replaceAll("-", "")}; Path=/; SameSite=Lax`;
+      }
+      res.writeHead(200, headers);
       res.end(pages[path].html);
       return;
     }
