@@ -36,6 +36,19 @@ impl Knowledge {
         }
     }
 
+    /// [`Knowledge::offers`] while this load may still learn the state (`learning`: the session,
+    /// which names the user, or the first status read is on its way): an unknown row then offers
+    /// Connect only, so that the answer swaps one button for another instead of moving the list.
+    pub fn offers_while(self, learning: bool) -> Offers {
+        match self {
+            Knowledge::Unknown if learning => Offers {
+                connect: true,
+                disconnect: false,
+            },
+            _ => self.offers(),
+        }
+    }
+
     /// The value of the row's `data-state` attribute.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -115,6 +128,22 @@ impl Remembered {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn an_unknown_row_offers_connect_only_while_its_state_may_still_arrive() {
+        let one = Offers {
+            connect: true,
+            disconnect: false,
+        };
+        assert_eq!(Knowledge::Unknown.offers_while(true), one);
+        assert_eq!(
+            Knowledge::Unknown.offers_while(false),
+            Knowledge::Unknown.offers()
+        );
+        for known in [Knowledge::Connected, Knowledge::NotConnected] {
+            assert_eq!(known.offers_while(true), known.offers());
+        }
+    }
 
     #[test]
     fn offers_follow_knowledge() {

@@ -5,7 +5,7 @@ use super::row_actions::RowActions;
 use super::search::{SourceSearch, SEARCH_FROM};
 use crate::catalogue::Source;
 use crate::i18n::Msg;
-use crate::screen::{RowState, Screen};
+use crate::screen::{RowState, Screen, SessionView};
 use crate::status::Knowledge;
 use leptos::prelude::*;
 
@@ -16,11 +16,25 @@ pub fn SourceList(#[prop(optional, into)] class: MaybeProp<String>) -> impl Into
     let screen = Screen::expect();
     let t = screen.messages();
     let sources = screen.config().sources.clone();
-    let summary = {
+    // One line above the list, the same height in every state (so nothing below it moves when
+    // the session arrives): the loading note first, then how many sources are connected.
+    let loading_id = screen.id("loading");
+    let line = {
         let t = t.clone();
-        move || {
-            let count = screen.connected_count();
-            (count > 0).then(|| t.count(Msg::SummaryOne, Msg::SummaryOther, count, &[]))
+        move || match screen.session_view() {
+            SessionView::Loading => view! {
+                <span class="tc-sources__loading" id=loading_id.clone()>
+                    <span class="tc-spinner" aria-hidden="true"></span>
+                    {t.get(Msg::SessionLoading)}
+                </span>
+            }
+            .into_any(),
+            _ => {
+                let count = screen.connected_count();
+                (count > 0)
+                    .then(|| t.count(Msg::SummaryOne, Msg::SummaryOther, count, &[]))
+                    .into_any()
+            }
         }
     };
     let query = RwSignal::new(String::new());
@@ -34,7 +48,7 @@ pub fn SourceList(#[prop(optional, into)] class: MaybeProp<String>) -> impl Into
     view! {
         <div class=classes("tc-sources", class)>
             {search}
-            <p class="tc-sources__summary">{summary}</p>
+            <p class="tc-sources__summary">{line}</p>
             {move || {
                 screen
                     .status_failed()

@@ -24,7 +24,7 @@ pub(super) fn RowActions(
     let described_by =
         move || (screen.session_view() == SessionView::Loading).then(|| loading_id.clone());
     let busy = move || matches!(row_state(), RowState::Connecting | RowState::Disconnecting);
-    let offers = move || screen.knowledge(id).offers();
+    let offers = move || screen.offers(id);
     let disconnect_ref = NodeRef::<html::Button>::new();
     let question_id = screen.id(&format!("confirm-{id}"));
 

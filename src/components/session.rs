@@ -1,4 +1,4 @@
-//! The session's state above the list.
+//! The session's failure above the list.
 
 use super::classes;
 use crate::api::ApiError;
@@ -6,22 +6,15 @@ use crate::i18n::Msg;
 use crate::screen::{Screen, SessionView};
 use leptos::prelude::*;
 
-/// The session's state: a loading note, or an alert with Retry when the token endpoint failed.
+/// An alert with Retry when the token endpoint failed (nothing otherwise).
 #[component]
 pub fn SessionAlert(#[prop(optional, into)] class: MaybeProp<String>) -> impl IntoView {
     let screen = Screen::expect();
     let t = screen.messages();
-    let loading_id = screen.id("loading");
     let class = classes("tc-session", class);
     move || match screen.session_view() {
-        SessionView::Ready => ().into_any(),
-        SessionView::Loading => view! {
-            <p class=class() data-state="loading" id=loading_id.clone()>
-                <span class="tc-spinner" aria-hidden="true"></span>
-                {t.get(Msg::SessionLoading)}
-            </p>
-        }
-        .into_any(),
+        // The loading note is the line above the list (`SourceList`).
+        SessionView::Ready | SessionView::Loading => ().into_any(),
         SessionView::Failed(error) => {
             let text = match error {
                 ApiError::Timeout => t.get(Msg::SessionTimeout),

@@ -5,14 +5,14 @@
 //! that user's tabs); another user's states are never read. Without a key nothing is kept
 //! beyond this page.
 
-use super::{Screen, STATES_KEY};
+use super::{Screen, SessionView, STATES_KEY};
 use crate::api::{self, ApiError};
 use crate::browser::Timer;
 use crate::browser::{self, Store};
 use crate::catalogue::SourceId;
 use crate::confirm::Confirming;
 use crate::events::{ErrorContext, Failure, ScreenEvent};
-use crate::status::{Knowledge, Remembered};
+use crate::status::{Knowledge, Offers, Remembered};
 use leptos::prelude::*;
 use std::collections::BTreeSet;
 
@@ -25,6 +25,8 @@ pub(super) struct StatusState {
     /// The next re-read while a fresh result is unconfirmed.
     catch_up: StoredValue<Option<Timer>>,
     failed: RwSignal<bool>,
+    /// Whether a read has finished on this page (answered or failed).
+    settled: RwSignal<bool>,
     pending: StoredValue<bool>,
     /// The storage entry of the signed-in user, once the token endpoint named one.
     storage_key: StoredValue<Option<String>>,
@@ -37,6 +39,7 @@ impl StatusState {
             confirming: RwSignal::new(Confirming::default()),
             catch_up: StoredValue::new(None),
             failed: RwSignal::new(false),
+            settled: RwSignal::new(false),
             pending: StoredValue::new(false),
             storage_key: StoredValue::new(None),
         }
@@ -135,6 +138,13 @@ impl Screen {
         });
     }
 
+    /// The buttons `source`'s row offers: see [`Knowledge::offers_while`].
+    pub fn offers(&self, source: SourceId) -> Offers {
+        let learning = self.session_view() == SessionView::Loading
+            || (self.has_status() && !self.status.settled.get());
+        self.knowledge(source).offers_while(learning)
+    }
+
     /// Whether there is a status to read (the host's `get_status`, or a status endpoint).
     fn has_status(&self) -> bool {
         self.host.with_value(|host| host.get_status.is_some())
@@ -177,6 +187,9 @@ impl Screen {
     /// it has not caught up with a fresh result yet.
     fn on_status(&self, result: Result<BTreeSet<SourceId>, ApiError>) {
         self.status.failed.set(result.is_err());
+        if !self.status.settled.get_untracked() {
+            self.status.settled.set(true);
+        }
         match result {
             Ok(mut connected) => {
                 self.status

@@ -57,7 +57,7 @@ async fn return_after_a_successful_connect() {
     assert_eq!(screen.status().0.as_deref(), Some("success"));
     assert_eq!(screen.state(1).as_deref(), Some("connected"));
     assert!(screen.button("Connect Fitbit").is_none());
-    assert!(screen.text().contains("1 source connected"));
+    until("the count", || screen.text().contains("1 source connected")).await;
 }
 
 #[wasm_bindgen_test]

@@ -115,7 +115,12 @@ async fn the_status_endpoint_decides_the_state() {
     assert!(
         screen.button("Connect Garmin").is_some() && screen.button("Disconnect Garmin").is_none()
     );
-    assert!(screen.text().contains("2 sources connected"));
+    // The line above the list says how many once the session is there (it first says that the
+    // session is being prepared).
+    until("the count", || {
+        screen.text().contains("2 sources connected")
+    })
+    .await;
 }
 
 #[wasm_bindgen_test]
