@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every check and test: formatting, lints (host and wasm32), host unit and integration
-# tests (with server-side rendering), the JS API's types (tsc) and the single-page example's
+# tests (with server-side rendering and the page's pre-rendered first frame), the JS API's types (tsc) and the single-page example's
 # build, browser tests in headless Chromium, the example app's build, the release build with its
 # size budget, and the end-to-end tests through the sandbox server in Chromium, Firefox and WebKit
 # (one line per engine at the end: "e2e chromium: N passed, N failed"; E2E_ENGINES=firefox to run
@@ -18,6 +18,8 @@ cargo fmt --all -- --check
 
 step "lint (host)"
 cargo clippy --workspace --all-targets -- -D warnings
+# The build step that writes the screen's first frame into the page (server-side rendering).
+cargo clippy -p thryve-connect --features prerender --bin thryve-connect-prerender --test ssr -- -D warnings
 step "lint (wasm32)"
 cargo clippy --target wasm32-unknown-unknown -p thryve-connect --features csr --lib --tests -- -D warnings
 cargo clippy --target wasm32-unknown-unknown -p thryve-connect-app -p leptos-app-example --all-targets -- -D warnings
@@ -26,7 +28,7 @@ cargo clippy --target wasm32-unknown-unknown -p thryve-connect --features hydrat
 
 step "host tests (pure rules, server, server-side rendering)"
 cargo test --workspace
-cargo test -p thryve-connect --features ssr --test ssr
+cargo test -p thryve-connect --features prerender --test ssr --bin thryve-connect-prerender
 
 step "JS API types and the single-page example (tsc, esbuild)"
 (cd examples/spa-host && npm run check && npm run build)

@@ -17,6 +17,12 @@ export const STATIC_HOST_DIST = resolve(process.env.STATIC_HOST_DIST ?? "../exam
 export const OUTPUT = resolve(process.env.E2E_OUTPUT ?? "output");
 
 /**
+ * The standalone page's mount element, with the first frame the build wrote into it (one
+ * `<section>`, see src/bin/prerender.rs): `$1` is the opening tag.
+ */
+export const MOUNT_WITH_FRAME = /(<div id="thryve-connect"[^>]*>)(?:<section[\s\S]*?<\/section>)?/;
+
+/**
  * Starts the server in sandbox mode on a free port, serving a copy of `dist` (the release build
  * by default) plus `pages`: file name -> { attributes } (the mount element's attributes replaced),
  * { lang } (the page's language), or { html } (a whole page of its own); and `files`: file name ->
@@ -33,6 +39,8 @@ export async function startServer({ env = {}, pages = {}, files = {}, dist: dist
   const index = await readFile(join(dist, "index.html"), "utf8");
   for (const [name, page] of Object.entries(pages)) {
     let html = page.html ?? index;
+    // The build's first frame is for the page's own settings and language: a variant drops it.
+    if (page.attributes || page.lang !== undefined) html = html.replace(MOUNT_WITH_FRAME, "$1");
     if (page.attributes) {
       const attrs = Object.entries(page.attributes)
         .map(([k, v]) => ` ${k}="${String(v).replaceAll('"', "&quot;")}"`)

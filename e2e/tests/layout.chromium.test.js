@@ -8,7 +8,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { screens, ready, screenshot, axe } from "./harness.js";
+import { screens, ready, screenshot, axe, MOUNT_WITH_FRAME } from "./harness.js";
 
 const withScreen = screens();
 const DIST_DIR = resolve(process.env.DIST_DIR ?? "../dist");
@@ -22,7 +22,7 @@ async function pageWith(attributes, json) {
     .join("");
   const block = json ? `<script type="application/json">${JSON.stringify(json)}</script>` : "";
   return {
-    html: index.replace(/<div id="thryve-connect"[^>]*><\/div>/, `<div id="thryve-connect"${attrs}>${block}</div>`),
+    html: index.replace(MOUNT_WITH_FRAME, `<div id="thryve-connect"${attrs}>${block}`),
   };
 }
 
