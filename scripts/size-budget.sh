@@ -8,11 +8,13 @@ WASM_BUDGET=195000 # measured 193.4 KB (embedding +6.3 KB, the host's own auth a
                    # catching up +10.2 KB); README "Speed and size"
 JS_BUDGET=14000    # wasm-bindgen glue + the loader (thryve-connect.js): 13.4 KB
 CSS_BUDGET=4000
+HTML_BUDGET=2000   # the standalone page with its pre-rendered first frame: 1.5 KB
 
 gz() { cat "$@" | gzip -9 | wc -c; }
 wasm=$(gz dist/*.wasm)
 js=$(( $(gz dist/thryve-connect-app-*.js) + $(gz dist/thryve-connect.js) ))
 css=$(gz dist/thryve-connect-*.css)
+html=$(gz dist/index.html)
 
 status=0
 check() {
@@ -26,4 +28,6 @@ check() {
 check wasm "$wasm" "$WASM_BUDGET"
 check js "$js" "$JS_BUDGET"
 check css "$css" "$CSS_BUDGET"
+check html "$html" "$HTML_BUDGET"
+printf 'first load    %7d bytes gzip (page, loader, glue, wasm, styles)\n' $((wasm + js + css + html + $(gz dist/page-*.css)))
 exit $status

@@ -25,7 +25,8 @@ export const MOUNT_WITH_FRAME = /(<div id="thryve-connect"[^>]*>)(?:<section[\s\
 /**
  * Starts the server in sandbox mode on a free port, serving a copy of `dist` (the release build
  * by default) plus `pages`: file name -> { attributes } (the mount element's attributes replaced),
- * { lang } (the page's language), or { html } (a whole page of its own); and `files`: file name ->
+ * { lang } (the page's language), { frame: false } (without the pre-rendered first frame), or
+ * { html } (a whole page of its own); and `files`: file name ->
  * content. With `observe`, the page talks to the server through a recording proxy on another
  * port, so that every engine can see the token endpoint's requests and answers (`sessions()`),
  * not only the one whose driver can watch the network.
@@ -40,7 +41,7 @@ export async function startServer({ env = {}, pages = {}, files = {}, dist: dist
   for (const [name, page] of Object.entries(pages)) {
     let html = page.html ?? index;
     // The build's first frame is for the page's own settings and language: a variant drops it.
-    if (page.attributes || page.lang !== undefined) html = html.replace(MOUNT_WITH_FRAME, "$1");
+    if (page.attributes || page.lang !== undefined || page.frame === false) html = html.replace(MOUNT_WITH_FRAME, "$1");
     if (page.attributes) {
       const attrs = Object.entries(page.attributes)
         .map(([k, v]) => ` ${k}="${String(v).replaceAll('"', "&quot;")}"`)

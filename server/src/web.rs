@@ -13,6 +13,7 @@ use lol_html::errors::RewritingError;
 use lol_html::{element, rewrite_str, RewriteStrSettings};
 use std::sync::Arc;
 use thryve_connect_protocol::endpoint::STATUS_PATH;
+use tower_http::compression::CompressionLayer;
 use tower_http::services::ServeDir;
 
 /// The files of `settings.dist_dir`, with cache headers and the page settings.
@@ -31,6 +32,9 @@ pub fn router(settings: &Settings) -> Router {
             page_settings(Arc::clone(&attributes), request, next)
         }))
         .layer(middleware::from_fn(cache_control))
+        // The pages (rewritten above, so without precompressed twins; the standalone page carries
+        // the pre-rendered list, 11 KB raw) go out compressed; files with a twin already are.
+        .layer(CompressionLayer::new())
         .layer(middleware::from_fn(no_protocol_relative))
 }
 

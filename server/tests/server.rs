@@ -483,6 +483,18 @@ async fn serves_the_app_with_security_headers_caching_and_page_settings() {
     assert_eq!(brotli.headers()["content-type"], "application/wasm");
     assert_eq!(brotli.bytes().await.unwrap().as_ref(), b"brotli bytes");
 
+    // The page is rewritten (no precompressed twin fits it): it is compressed on the way out.
+    let compressed = client()
+        .get(format!("{base}/"))
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(compressed.headers()["content-encoding"], "gzip");
+    assert!(compressed.headers().contains_key("content-security-policy"));
+    let gzipped = compressed.bytes().await.unwrap();
+    assert!(gzipped.starts_with(&[0x1f, 0x8b]), "a gzip stream");
+
     let boot = get(format!("{base}/boot.js")).await;
     assert_eq!(boot.headers()["cache-control"], "no-cache");
     let missing = get(format!("{base}/nope.js")).await;
