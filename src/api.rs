@@ -15,6 +15,7 @@ use gloo_net::http::{Request, RequestBuilder, Response};
 use std::collections::BTreeSet;
 use std::fmt;
 use thryve_connect_protocol::endpoint::{user_key_of, SessionRequest};
+use thryve_connect_protocol::json::Json;
 use thryve_connect_protocol::thryve::{token_of, validate, TokenError};
 use url::Url;
 use wasm_bindgen::closure::Closure;
@@ -246,8 +247,7 @@ pub async fn fetch_session(
 
 /// A session out of the token endpoint's answer (or the host's), asked for at `sent_at_ms`.
 fn session_of(text: &str, sent_at_ms: f64) -> Result<Session, ApiError> {
-    let json: serde_json::Value =
-        serde_json::from_str(text).map_err(|_| ApiError::Token(TokenError::NotJson))?;
+    let json = Json::parse(text).map_err(|_| ApiError::Token(TokenError::NotJson))?;
     let token = token_of(&json).map_err(ApiError::Token)?;
     Ok(Session {
         token,

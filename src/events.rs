@@ -3,7 +3,7 @@
 //! the README lists them.
 
 use crate::catalogue::SourceId;
-use serde::Serialize;
+use thryve_connect_protocol::json::Json;
 use thryve_connect_protocol::thryve::Action;
 
 /// The DOM event names. Every one starts with `thryve-connect:`.
@@ -23,8 +23,7 @@ pub mod names {
 }
 
 /// How an action leaves (or does not leave) the page.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Mode {
     /// This window goes to Thryve and comes back with the result.
@@ -51,7 +50,7 @@ pub enum ScreenEvent {
 }
 
 /// The `detail` of `thryve-connect:session-ready`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct SessionReady {
     /// The screen's language.
@@ -59,12 +58,10 @@ pub struct SessionReady {
 }
 
 /// The `detail` of `thryve-connect:connect` and `thryve-connect:disconnect`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Started {
     /// Connect or disconnect: names the DOM event, so it is not repeated in `detail`.
-    #[serde(skip)]
     pub action: Action,
     /// The data source.
     pub source: SourceId,
@@ -77,8 +74,7 @@ pub struct Started {
 }
 
 /// The `detail` of `thryve-connect:result`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Finished {
     /// The data source.
@@ -96,8 +92,7 @@ pub struct Finished {
 }
 
 /// Whether an attempt worked.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Verdict {
     /// It did what the user asked.
     Success,
@@ -117,7 +112,7 @@ impl Verdict {
 }
 
 /// The `detail` of `thryve-connect:error`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Failure {
     /// What was going on.
@@ -131,8 +126,7 @@ pub struct Failure {
 }
 
 /// What was going on when an error happened.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ErrorContext {
     /// Getting a connection session from the token endpoint.
@@ -146,8 +140,7 @@ pub enum ErrorContext {
 }
 
 /// A short machine-readable cause of an error.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ErrorKind {
     /// No answer (offline, DNS, CORS, refused).
@@ -184,13 +177,77 @@ impl ScreenEvent {
     /// The `detail` object as JSON, with camelCase field names.
     pub fn detail_json(&self) -> String {
         let json = match self {
-            ScreenEvent::SessionReady(detail) => serde_json::to_string(detail),
-            ScreenEvent::Started(detail) => serde_json::to_string(detail),
-            ScreenEvent::Result(detail) => serde_json::to_string(detail),
-            ScreenEvent::Error(detail) => serde_json::to_string(detail),
+            ScreenEvent::SessionReady(detail) => Json::object([("locale", detail.locale.into())]),
+            ScreenEvent::Started(detail) => Json::object([
+                ("source", detail.source.into()),
+                ("sourceName", detail.source_name.as_str().into()),
+                ("mode", detail.mode.as_str().into()),
+                ("attempt", detail.attempt.clone().into()),
+            ]),
+            ScreenEvent::Result(detail) => Json::object([
+                ("source", detail.source.into()),
+                ("sourceName", detail.source_name.as_str().into()),
+                ("action", detail.action.as_str().into()),
+                ("outcome", detail.outcome.as_str().into()),
+                ("connected", detail.connected.into()),
+                ("attempt", detail.attempt.clone().into()),
+            ]),
+            ScreenEvent::Error(detail) => Json::object([
+                ("context", detail.context.as_str().into()),
+                ("kind", detail.kind.as_str().into()),
+                ("message", detail.message.as_str().into()),
+                ("source", detail.source.into()),
+            ]),
         };
-        // Plain structs of strings, numbers and enums always serialise.
-        json.unwrap_or_default()
+        json.to_string()
+    }
+}
+
+impl Mode {
+    /// The name in event details: `same-tab`, `new-tab`, `background`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::SameTab => "same-tab",
+            Mode::NewTab => "new-tab",
+            Mode::Background => "background",
+        }
+    }
+}
+
+impl Verdict {
+    /// The name in event details: `success`, `failure`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Success => "success",
+            Verdict::Failure => "failure",
+        }
+    }
+}
+
+impl ErrorContext {
+    /// The name in event details (`popup-blocked`, …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorContext::Session => "session",
+            ErrorContext::Status => "status",
+            ErrorContext::Disconnect => "disconnect",
+            ErrorContext::PopupBlocked => "popup-blocked",
+        }
+    }
+}
+
+impl ErrorKind {
+    /// The name in event details (`bad-token-response`, …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorKind::Network => "network",
+            ErrorKind::Timeout => "timeout",
+            ErrorKind::HttpStatus => "http-status",
+            ErrorKind::BadTokenResponse => "bad-token-response",
+            ErrorKind::BadStatusResponse => "bad-status-response",
+            ErrorKind::PopupBlocked => "popup-blocked",
+            ErrorKind::Rejected => "rejected",
+        }
     }
 }
 

@@ -9,7 +9,7 @@
 //! `false`; the status endpoint, where there is one, is the truth.
 
 use crate::catalogue::SourceId;
-use serde::{Deserialize, Serialize};
+use thryve_connect_protocol::json::Json;
 use thryve_connect_protocol::thryve::{Action, CONNECTED_PARAM, SOURCE_PARAM};
 use url::Url;
 
@@ -187,7 +187,7 @@ pub fn redirect_with_nonce(back_to: &Url, attempt: &Attempt) -> Url {
 }
 
 /// An attempt this page started, recorded before it leaves for Thryve.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Attempt {
     pub action: Action,
     pub source: SourceId,
@@ -198,19 +198,49 @@ pub struct Attempt {
     pub nonce: String,
     /// The key of the screen that started it ([`crate::Config::screen_key`]): with several
     /// screens on a page, only that one shows the result.
-    #[serde(default)]
     pub screen: String,
 }
 
 impl Attempt {
     pub fn to_json(&self) -> String {
-        // Serialising a struct of plain fields cannot fail.
-        serde_json::to_string(self).unwrap_or_default()
+        Json::object([
+            ("action", self.action.as_str().into()),
+            ("source", self.source.into()),
+            // Whole milliseconds (the clock gives no finer ones).
+            ("started_at_ms", (self.started_at_ms.max(0.0) as u64).into()),
+            ("nonce", self.nonce.as_str().into()),
+            ("screen", self.screen.as_str().into()),
+        ])
+        .to_string()
     }
 
-    /// Reads a stored attempt; anything unreadable counts as no attempt.
+    /// Reads a stored attempt; anything unreadable counts as no attempt. Attempts stored by
+    /// earlier versions (`started_at_ms` written as `1796055386448.0`, no `screen`) still read.
     pub fn from_json(text: &str) -> Option<Attempt> {
-        serde_json::from_str(text).ok()
+        let json = Json::parse(text).ok()?;
+        let action = match json.get("action")?.as_str()? {
+            "connect" => Action::Connect,
+            "disconnect" => Action::Disconnect,
+            _ => return None,
+        };
+        let started_at_ms = match json.get("started_at_ms")? {
+            Json::Number(text) => text
+                .strip_suffix(".0")
+                .unwrap_or(text)
+                .parse::<u64>()
+                .ok()?,
+            _ => return None,
+        };
+        Some(Attempt {
+            action,
+            source: SourceId::try_from(json.get("source")?.as_u64()?).ok()?,
+            started_at_ms: started_at_ms as f64,
+            nonce: json.get("nonce")?.as_str()?.to_owned(),
+            screen: match json.get("screen") {
+                Some(screen) => screen.as_str()?.to_owned(),
+                None => String::new(),
+            },
+        })
     }
 
     fn is_current(&self, now_ms: f64) -> bool {
@@ -297,10 +327,13 @@ mod tests {
             "a stale attempt blocks nobody"
         );
         // Attempts stored by an earlier version have no screen: anyone's.
-        let mut stored: serde_json::Value = serde_json::from_str(&started.to_json()).unwrap();
-        stored.as_object_mut().unwrap().remove("screen");
-        let old = Attempt::from_json(&stored.to_string()).unwrap();
+        let old = format!(
+            r#"{{"action":"connect","source":1,"started_at_ms":{}.0,"nonce":"n"}}"#,
+            started.started_at_ms
+        );
+        let old = Attempt::from_json(&old).unwrap();
         assert_eq!(old.screen, "");
+        assert_eq!(old.started_at_ms, started.started_at_ms);
         assert!(is_for_screen(Some(&old), "right", now));
     }
 

@@ -6,9 +6,9 @@
 //! ([`Remembered::replace_with`]), so the screen reads one place.
 
 use crate::catalogue::SourceId;
-use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use thryve_connect_protocol::endpoint::StatusAnswer;
+use thryve_connect_protocol::json::Json;
 
 /// A source's connection as far as this page knows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -80,8 +80,8 @@ impl Remembered {
     pub fn from_json(text: &str) -> Remembered {
         // Built entry by entry: `collect` into a BTreeMap would pull a sort into the wasm.
         let mut remembered = Remembered::default();
-        if let Ok(Value::Object(map)) = serde_json::from_str::<Value>(text) {
-            for (id, connected) in map {
+        if let Some(members) = Json::parse(text).as_ref().ok().and_then(Json::as_object) {
+            for (id, connected) in members {
                 if let (Ok(id), Some(connected)) = (id.parse(), connected.as_bool()) {
                     remembered.0.insert(id, connected);
                 }
@@ -91,11 +91,11 @@ impl Remembered {
     }
 
     pub fn to_json(&self) -> String {
-        let mut map = serde_json::Map::new();
-        for (id, connected) in &self.0 {
-            map.insert(id.to_string(), Value::Bool(*connected));
-        }
-        Value::Object(map).to_string()
+        let members = self
+            .0
+            .iter()
+            .map(|(id, connected)| (id.to_string(), Json::Bool(*connected)));
+        Json::Object(members.collect()).to_string()
     }
 
     /// Takes every state `newer` knows, over this one's.
@@ -191,7 +191,7 @@ mod tests {
     fn overlay_takes_the_newer_states() {
         let mut stored = Remembered::from_json(r#"{"1":true,"8":true}"#);
         stored.overlay(&Remembered::from_json(r#"{"8":false,"11":true}"#));
-        assert_eq!(stored.to_json(), r#"{"1":true,"11":true,"8":false}"#);
+        assert_eq!(stored.to_json(), r#"{"1":true,"8":false,"11":true}"#);
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! live, who is asking, and the JSON that goes each way.
 
 use crate::catalogue::SourceId;
+use crate::json::Json;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
@@ -25,11 +26,7 @@ pub struct SessionRequest {
 impl SessionRequest {
     /// The exact body text for `locale` (the page's early request must send the same bytes).
     pub fn body(locale: &str) -> String {
-        let request = SessionRequest {
-            locale: Some(locale.to_owned()),
-        };
-        // Serialising a struct of strings cannot fail.
-        serde_json::to_string(&request).unwrap_or_default()
+        Json::object([("locale", locale.into())]).to_string()
     }
 }
 
@@ -44,7 +41,7 @@ pub const MAX_USER_KEY_LEN: usize = 128;
 
 /// The user key of a token endpoint's answer, when it has a usable one: 1 to 128 ASCII letters,
 /// digits, `-`, `_` or `.` (it names a storage entry).
-pub fn user_key_of(answer: &serde_json::Value) -> Option<String> {
+pub fn user_key_of(answer: &Json) -> Option<String> {
     let key = answer.get(USER_KEY_FIELD)?.as_str()?;
     let usable = !key.is_empty()
         && key.len() <= MAX_USER_KEY_LEN
@@ -72,7 +69,13 @@ pub struct StatusAnswer {
 impl StatusAnswer {
     /// Reads an answer; `None` when it is not `{"connected":[…]}` with source IDs.
     pub fn parse(body: &str) -> Option<StatusAnswer> {
-        serde_json::from_str(body).ok()
+        let json = Json::parse(body).ok()?;
+        // Inserted one by one: `collect` into a BTreeSet would pull a sort into the wasm.
+        let mut connected = BTreeSet::new();
+        for id in json.get("connected")?.as_array()? {
+            connected.insert(id.as_u64().and_then(|id| SourceId::try_from(id).ok())?);
+        }
+        Some(StatusAnswer { connected })
     }
 }
 
@@ -96,7 +99,9 @@ mod tests {
 
     #[test]
     fn user_keys() {
+        // What the server adds, the screen reads.
         let answer = with_user_key(serde_json::json!({"type": "t", "data": {}}), "ab-C_9.x");
+        let answer = Json::parse(&answer.to_string()).unwrap();
         assert_eq!(user_key_of(&answer).as_deref(), Some("ab-C_9.x"));
         for bad in [
             serde_json::json!({}),
@@ -106,7 +111,8 @@ mod tests {
             serde_json::json!({"user": "ä"}),
             serde_json::json!({"user": "x".repeat(129)}),
         ] {
-            assert_eq!(user_key_of(&bad), None, "{bad}");
+            let parsed = Json::parse(&bad.to_string()).unwrap();
+            assert_eq!(user_key_of(&parsed), None, "{bad}");
         }
     }
 
@@ -121,6 +127,8 @@ mod tests {
         assert_eq!(StatusAnswer::parse(r#"{"connected":[-1]}"#), None);
         assert_eq!(StatusAnswer::parse(r#"{"connected":[4294967296]}"#), None);
         assert_eq!(StatusAnswer::parse("[]"), None);
+        assert_eq!(StatusAnswer::parse(r#"{"connected":[1.5]}"#), None);
+        assert_eq!(StatusAnswer::parse(r#"{"connected":null}"#), None);
         assert_eq!(
             serde_json::to_string(&StatusAnswer {
                 connected: BTreeSet::from([8, 2])

@@ -7,12 +7,14 @@
 //!   the connection session token out of Thryve's widget answer.
 //! - [`endpoint`]: the token and status endpoints the screen calls: paths, the trusted user
 //!   header's default name, and the JSON each side sends.
+//! - [`json`]: the small JSON reader and writer the browser build uses instead of `serde_json`.
 //! - [`LOCALES`] and [`LOCALE_FILES`]: the screen's languages, one `locales/*.txt` each.
 
 #![warn(missing_docs)]
 
 pub mod catalogue;
 pub mod endpoint;
+pub mod json;
 pub mod thryve;
 
 include!(concat!(env!("OUT_DIR"), "/locales.rs"));

@@ -3,6 +3,7 @@
 //! answer (`POST widget/v6/connection`).
 
 use crate::catalogue::SourceId;
+use crate::json::Json;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::fmt;
@@ -128,19 +129,19 @@ impl std::error::Error for TokenError {}
 /// Thryve's widget answer passed through (`{"data":{"url":"...?connectionSessionToken=..."}}`)
 /// or the short form `{"connectionSessionToken":"..."}`.
 pub fn extract_token(body: &str) -> Result<String, TokenError> {
-    let json: Value = serde_json::from_str(body).map_err(|_| TokenError::NotJson)?;
+    let json = Json::parse(body).map_err(|_| TokenError::NotJson)?;
     token_of(&json)
 }
 
 /// [`extract_token`] for an answer already parsed.
-pub fn token_of(json: &Value) -> Result<String, TokenError> {
-    if let Some(token) = json.get(SESSION_TOKEN_PARAM).and_then(Value::as_str) {
+pub fn token_of(json: &Json) -> Result<String, TokenError> {
+    if let Some(token) = json.get(SESSION_TOKEN_PARAM).and_then(Json::as_str) {
         return validate(token);
     }
     let widget_url = json
         .get("data")
         .and_then(|data| data.get("url"))
-        .and_then(Value::as_str)
+        .and_then(Json::as_str)
         .ok_or(TokenError::Missing)?;
     let url = Url::parse(widget_url).map_err(|_| TokenError::Missing)?;
     let token = url
@@ -383,7 +384,8 @@ mod forward_tests {
         let base = Url::parse("http://localhost/sandbox/").unwrap();
         let answer = widget_answer(&base, "12X34", "de");
         assert_eq!(answer["type"], WIDGET_ANSWER_TYPE);
-        assert_eq!(token_of(&answer), Ok("12X34".to_owned()));
+        let read = Json::parse(&answer.to_string()).unwrap();
+        assert_eq!(token_of(&read), Ok("12X34".to_owned()));
         assert!(answer["data"]["url"]
             .as_str()
             .unwrap()

@@ -15,6 +15,7 @@ use std::collections::BTreeSet;
 use std::fmt;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
+use thryve_connect_protocol::json::Json;
 use thryve_connect_protocol::thryve::{token_of, TokenError};
 use thryve_connect_protocol::SourceId;
 use url::Url;
@@ -159,7 +160,10 @@ pub fn is_token(text: &str) -> bool {
 pub fn check_widget_answer(body: &[u8]) -> Result<Value, UpstreamError> {
     let json: Value =
         serde_json::from_slice(body).map_err(|_| UpstreamError::Malformed("not JSON"))?;
-    match token_of(&json) {
+    // The screen reads it with the protocol's own JSON reader: check it the same way.
+    let text = std::str::from_utf8(body).map_err(|_| UpstreamError::Malformed("not JSON"))?;
+    let read = Json::parse(text).map_err(|_| UpstreamError::Malformed("not JSON"))?;
+    match token_of(&read) {
         Ok(_) => Ok(json),
         Err(TokenError::NotJson) => Err(UpstreamError::Malformed("not JSON")),
         Err(TokenError::Missing) => Err(UpstreamError::Malformed("no connection session token")),

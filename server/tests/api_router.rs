@@ -30,7 +30,7 @@ async fn a_host_router_serves_the_endpoints_next_to_its_own_routes() {
     assert_eq!(session.status(), 200);
     assert_eq!(session.headers()["cache-control"], "no-store");
     let answer: Value = session.json().await.unwrap();
-    let token = thryve::token_of(&answer).unwrap();
+    let token = thryve::extract_token(&answer.to_string()).unwrap();
     assert_eq!(token.len(), 30);
 
     let status: Value = client

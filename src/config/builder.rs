@@ -3,8 +3,8 @@
 
 use super::{Config, ConfigError, Credentials, DisconnectMode, OpenMode, Settings, Theme};
 use crate::catalogue::SourceId;
-use serde_json::{Map, Value};
 use std::time::Duration;
+use thryve_connect_protocol::json::Json;
 use url::Url;
 
 /// Builds a [`Config`] from typed values: `Config::builder(page).sources([11, 1, 18])
@@ -14,7 +14,7 @@ use url::Url;
 pub struct ConfigBuilder {
     page: Url,
     languages: Vec<String>,
-    object: Map<String, Value>,
+    object: Json,
     screen_key: String,
 }
 
@@ -24,15 +24,15 @@ impl Config {
         ConfigBuilder {
             page,
             languages: Vec::new(),
-            object: Map::new(),
+            object: Json::Object(Vec::new()),
             screen_key: String::new(),
         }
     }
 }
 
 impl ConfigBuilder {
-    fn set(mut self, key: &str, value: impl Into<Value>) -> Self {
-        self.object.insert(key.to_owned(), value.into());
+    fn set(mut self, key: &str, value: impl Into<Json>) -> Self {
+        self.object.set(key, value.into());
         self
     }
 
@@ -113,7 +113,7 @@ impl ConfigBuilder {
 
     /// The level of the screen's title, 1 to 6.
     pub fn heading_level(self, level: u8) -> Self {
-        self.set("headingLevel", level)
+        self.set("headingLevel", u32::from(level))
     }
 
     /// Forces a theme.
@@ -147,15 +147,14 @@ impl ConfigBuilder {
     }
 
     /// An extra request header for the token and status endpoints (e.g. `Authorization`).
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        let headers = self
+    pub fn header(self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        let mut headers = self
             .object
-            .entry("headers")
-            .or_insert_with(|| Value::Object(Map::new()));
-        if let Value::Object(headers) = headers {
-            headers.insert(name.into(), Value::String(value.into()));
-        }
-        self
+            .get("headers")
+            .cloned()
+            .unwrap_or(Json::Object(Vec::new()));
+        headers.set(&name.into(), Json::String(value.into()));
+        self.set("headers", headers)
     }
 
     /// Tells this screen apart from others on the page (see [`Config::screen_key`]).
@@ -167,7 +166,7 @@ impl ConfigBuilder {
     /// Checks everything (the rules of the attributes) and returns every problem at once.
     pub fn build(self) -> Result<Config, Vec<ConfigError>> {
         let settings = Settings {
-            object: Some(Value::Object(self.object).to_string()),
+            object: Some(self.object.to_string()),
             ..Settings::default()
         };
         let mut config = Config::from_settings(&settings, &self.page, &self.languages)?;
@@ -176,11 +175,11 @@ impl ConfigBuilder {
     }
 }
 
-fn by_source<T: Into<String>>(entries: impl IntoIterator<Item = (SourceId, T)>) -> Value {
-    Value::Object(
+fn by_source<T: Into<String>>(entries: impl IntoIterator<Item = (SourceId, T)>) -> Json {
+    Json::Object(
         entries
             .into_iter()
-            .map(|(id, value)| (id.to_string(), Value::String(value.into())))
+            .map(|(id, value)| (id.to_string(), Json::String(value.into())))
             .collect(),
     )
 }

@@ -169,10 +169,7 @@ impl Config {
         let mut checker = Checker(&mut errors);
 
         let mut extras = match non_empty(&settings.json) {
-            Some(text) => checker.check(
-                "JSON settings",
-                serde_json::from_str::<Extras>(text).map_err(|e| e.to_string()),
-            ),
+            Some(text) => checker.check("JSON settings", Extras::from_json(text)),
             None => Some(Extras::default()),
         };
         let given = settings;

@@ -2,9 +2,8 @@
 //! object a script passes.
 
 use crate::catalogue::SourceId;
-use serde::Deserialize;
-use serde_json::{Map, Value};
 use std::collections::BTreeMap;
+use thryve_connect_protocol::json::Json;
 
 /// The host's settings as given: each field is the text of the attribute named beside it
 /// (`token-endpoint` on `<thryve-connect>`, `data-token-endpoint` on a `<div>` mount).
@@ -96,29 +95,79 @@ impl Settings {
 /// { "sources": [11, 1, 18], "names": {"1": "Fitbit"}, "logos": {"1": "/img/fitbit.svg"},
 ///   "featured": [18], "hidden": [2] }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Extras {
     /// Display order; wins over `sources` when both are given.
-    #[serde(default)]
     pub sources: Option<Vec<SourceId>>,
     /// Display names that replace the catalogue's (and name sources it does not know yet).
-    #[serde(default)]
     pub names: BTreeMap<SourceId, String>,
     /// Logo image URLs, by source.
-    #[serde(default)]
     pub logos: BTreeMap<SourceId, String>,
     /// Sources shown first and marked as recommended.
-    #[serde(default)]
     pub featured: Vec<SourceId>,
     /// Sources never shown.
-    #[serde(default)]
     pub hidden: Vec<SourceId>,
     /// Extra request headers for the token and status endpoints (`Authorization`, …): only from
     /// the settings object or the builder, never from markup, so that secrets stay out of the
     /// page's HTML.
-    #[serde(skip)]
     pub headers: Vec<(String, String)>,
+}
+
+impl Extras {
+    /// Reads the JSON settings block: an object of the fields above (no `headers`), nothing else.
+    pub fn from_json(text: &str) -> Result<Extras, String> {
+        let json = Json::parse(text).map_err(|e| e.to_string())?;
+        let members = json.as_object().ok_or("must be an object")?;
+        let mut extras = Extras::default();
+        for (key, value) in members {
+            if key == "sources" && value.is_null() {
+                extras.sources = None;
+                continue;
+            }
+            extras
+                .set(key, value)
+                .map_err(|problem| format!("\"{key}\" {problem}"))?;
+        }
+        Ok(extras)
+    }
+
+    /// Sets the field `key` (`sources`, `names`, `logos`, `featured` or `hidden`).
+    fn set(&mut self, key: &str, value: &Json) -> Result<(), String> {
+        match key {
+            "sources" => self.sources = Some(ids(value)?),
+            "names" => self.names = by_source(value)?,
+            "logos" => self.logos = by_source(value)?,
+            "featured" => self.featured = ids(value)?,
+            "hidden" => self.hidden = ids(value)?,
+            _ => return Err("is not a setting".to_owned()),
+        }
+        Ok(())
+    }
+}
+
+/// A list of source IDs.
+fn ids(value: &Json) -> Result<Vec<SourceId>, String> {
+    let invalid = || "is not valid: it must be a list of source IDs".to_owned();
+    let items = value.as_array().ok_or_else(invalid)?;
+    items
+        .iter()
+        .map(|id| {
+            id.as_u64()
+                .and_then(|id| SourceId::try_from(id).ok())
+                .ok_or_else(invalid)
+        })
+        .collect()
+}
+
+/// An object of texts by source ID (`{"1": "Fitbit"}`).
+fn by_source(value: &Json) -> Result<BTreeMap<SourceId, String>, String> {
+    let invalid = || "is not valid: it must map source IDs to texts".to_owned();
+    let mut map = BTreeMap::new();
+    for (id, text) in value.as_object().ok_or_else(invalid)? {
+        let id = id.parse().map_err(|_| invalid())?;
+        map.insert(id, text.as_str().ok_or_else(invalid)?.to_owned());
+    }
+    Ok(map)
 }
 
 /// The camelCase name of an attribute in the settings object: `token-endpoint` ->
@@ -148,8 +197,8 @@ pub(super) fn apply_object(
     settings: &mut Settings,
     extras: &mut Extras,
 ) -> Result<(), Vec<String>> {
-    let object: Map<String, Value> = match serde_json::from_str(text) {
-        Ok(Value::Object(object)) => object,
+    let object = match Json::parse(text) {
+        Ok(Json::Object(object)) => object,
         Ok(_) => return Err(vec!["must be an object".into()]),
         Err(e) => return Err(vec![e.to_string()]),
     };
@@ -163,12 +212,9 @@ pub(super) fn apply_object(
             .iter()
             .find(|(name, _)| camel_case(name) == key);
         let result = match (key.as_str(), scalar) {
-            ("sources", _) if value.is_array() => field(value).map(|v| extras.sources = v),
+            ("sources", _) if value.as_array().is_some() => extras.set(&key, &value),
             (_, Some((_, slot))) => scalar_text(value).map(|text| *slot(settings) = text),
-            ("names", _) => field(value).map(|v| extras.names = v),
-            ("logos", _) => field(value).map(|v| extras.logos = v),
-            ("featured", _) => field(value).map(|v| extras.featured = v),
-            ("hidden", _) => field(value).map(|v| extras.hidden = v),
+            ("names" | "logos" | "featured" | "hidden", _) => extras.set(&key, &value),
             ("headers", _) => headers(value).map(|v| extras.headers = v),
             // Functions never reach this JSON: what does is something else.
             ("getSession" | "getStatus", _) => Err("must be a function".to_owned()),
@@ -186,23 +232,22 @@ pub(super) fn apply_object(
 }
 
 /// A scalar's text: numbers and booleans as written, `null` as "not set".
-fn scalar_text(value: Value) -> Result<Option<String>, String> {
+fn scalar_text(value: Json) -> Result<Option<String>, String> {
     match value {
-        Value::Null => Ok(None),
-        Value::String(text) => Ok(Some(text)),
-        Value::Number(n) => Ok(Some(n.to_string())),
-        Value::Bool(b) => Ok(Some(b.to_string())),
+        Json::Null => Ok(None),
+        Json::String(text) | Json::Number(text) => Ok(Some(text)),
+        Json::Bool(b) => Ok(Some(b.to_string())),
         _ => Err("must be a string, a number or a boolean".to_owned()),
     }
 }
 
 /// Request headers: an object of names and text values. A name must be an HTTP token, a value
 /// printable text; problems name the header, never its value (it may be a secret).
-fn headers(value: Value) -> Result<Vec<(String, String)>, String> {
-    let Value::Object(map) = value else {
+fn headers(value: Json) -> Result<Vec<(String, String)>, String> {
+    let Json::Object(map) = value else {
         return Err("must be an object of header names and values".to_owned());
     };
-    let mut headers = Vec::new();
+    let mut headers: Vec<(String, String)> = Vec::new();
     for (name, value) in map {
         let token = !name.is_empty()
             && name
@@ -213,15 +258,13 @@ fn headers(value: Value) -> Result<Vec<(String, String)>, String> {
         }
         match value {
             // What fetch accepts: a line of Latin-1 text.
-            Value::String(text) if text.chars().all(|c| !c.is_control() && c <= '\u{ff}') => {
+            Json::String(text) if text.chars().all(|c| !c.is_control() && c <= '\u{ff}') => {
+                // A name given twice: the last value, as in a JavaScript object.
+                headers.retain(|(given, _)| !given.eq_ignore_ascii_case(&name));
                 headers.push((name, text));
             }
             _ => return Err(format!("has a value for {name} that is not a line of text")),
         }
     }
     Ok(headers)
-}
-
-fn field<T: serde::de::DeserializeOwned>(value: Value) -> Result<T, String> {
-    serde_json::from_value(value).map_err(|e| format!("is not valid: {e}"))
 }
