@@ -4,8 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-WASM_BUDGET=195000 # measured 193.4 KB (embedding +6.3 KB, the host's own auth and the status
-                   # catching up +10.2 KB); README "Speed and size"
+WASM_BUDGET=177000 # measured 174.9 KB after JSON left serde_json (-18.7 KB); README "Speed and size"
 JS_BUDGET=14000    # wasm-bindgen glue + the loader (thryve-connect.js): 13.4 KB
 CSS_BUDGET=4000
 HTML_BUDGET=2000   # the standalone page with its pre-rendered first frame: 1.5 KB
