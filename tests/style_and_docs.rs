@@ -127,6 +127,15 @@ fn the_loader_knows_the_same_languages() {
 }
 
 #[test]
+fn the_loader_knows_the_attempts_parameter() {
+    let param = thryve_connect::testing::ATTEMPT_PARAM;
+    assert!(
+        LOADER.contains(&format!("[?&#]{param}=/")),
+        "the loader recognises a return by {param} (web/thryve-connect.js)"
+    );
+}
+
+#[test]
 fn the_loader_and_the_types_know_every_attribute() {
     let attributes: Vec<String> = thryve_connect::Settings::ATTRIBUTES
         .iter()

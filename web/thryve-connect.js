@@ -44,8 +44,12 @@ const handles = new WeakMap();
 function loadApp() {
   if (!app) {
     addStylesheet();
+    // The WebAssembly is requested now, beside the glue, not once the glue has arrived: one round
+    // trip less on a page without preload links (a page with them reuses the preloaded answer).
+    const wasm = fetch(here(FILES.wasm));
+    wasm.catch(() => {}); // a failure is reported where the glue awaits it
     app = import(here(FILES.glue)).then(async (glue) => {
-      await glue.default({ module_or_path: here(FILES.wasm) });
+      await glue.default({ module_or_path: wasm });
       return glue;
     });
   }
@@ -214,6 +218,13 @@ export class ThryveConnectElement extends HTMLElement {
   attributeChangedCallback() {
     this.#handle?.update();
   }
+}
+
+// A return from Thryve (the attempt's parameter in the address) shows its result above the
+// list. The build's pre-rendered first frame has no room for it and would be pushed down when the
+// app arrives, so such a load starts from empty mounts instead.
+if (/[?&#]tc_attempt=/.test(location.href)) {
+  for (const frame of document.querySelectorAll(`#${DIV_ID} > .tc-screen, ${TAG} > .tc-screen`)) frame.remove();
 }
 
 if (!customElements.get(TAG)) customElements.define(TAG, ThryveConnectElement);

@@ -4,7 +4,8 @@
 //   - usable: "Connect Fitbit" is enabled (the session is there and the click works),
 //   - bytes downloaded (as sent, compressed).
 //
-//   node perf/measure.mjs [runs]      (from e2e/, after scripts/build.sh)
+//   node perf/measure.mjs [runs]      (from e2e/, after scripts/build.sh; MEASURE_ONLY=/,/react.html
+//                                     measures only those paths)
 //
 // Pages: the standalone app, the app without its pre-rendered first frame, the app without the
 // loader's early session request (a page with other settings, so without the frame too), the same
@@ -42,6 +43,11 @@ const floorHtml = (await readFile(join(here, "floor.html"), "utf8")).replace("/t
 const server = await startServer({
   pages: {
     "no-frame.html": { frame: false },
+    // A host page that embeds the screen with the one script tag and the element: no preload
+    // links, no pre-rendered frame.
+    "embedded.html": {
+      html: `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Host</title><script type="module" src="/thryve-connect.js"></script></head><body><main><h1>Your account</h1><thryve-connect token-endpoint="/api/connection-session"></thryve-connect></main></body></html>`,
+    },
     "no-prefetch.html": { attributes: { "data-token-endpoint": "/api/connection-session", "data-heading-level": "1", "data-prefetch": "false" } },
   },
   // The floor page and its script, next to the build (the floor reuses the product's CSS).
@@ -94,13 +100,17 @@ async function measure(browser, path, network) {
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const PAGES = [
+const ALL_PAGES = [
   ["thryve-connect", "/"],
   ["thryve-connect without the pre-rendered first frame", "/no-frame.html"],
+  ["thryve-connect embedded by one script tag (no preloads, no frame)", "/embedded.html"],
   ["thryve-connect without early session request (nor first frame)", "/no-prefetch.html"],
   ["React 19 (esbuild, minified)", "/react.html"],
   ["plain-JavaScript floor", "/floor.html"],
 ];
+// MEASURE_ONLY=/,/embedded.html measures only those paths (the ratios need React and the floor).
+const only = process.env.MEASURE_ONLY?.split(",");
+const PAGES = ALL_PAGES.filter(([, path]) => !only || only.includes(path));
 const browser = await launch();
 const results = {};
 for (const [profile, network] of Object.entries(PROFILES)) {
@@ -120,7 +130,9 @@ for (const [profile, network] of Object.entries(PROFILES)) {
   const ours = results[profile]["thryve-connect"];
   const react = results[profile]["React 19 (esbuild, minified)"];
   const floor = results[profile]["plain-JavaScript floor"];
-  console.log(`  usable vs React ${(ours.usableMs / react.usableMs).toFixed(2)}x, painted vs floor ${(ours.paintedMs / floor.paintedMs).toFixed(2)}x`);
+  if (ours && react && floor) {
+    console.log(`  usable vs React ${(ours.usableMs / react.usableMs).toFixed(2)}x, painted vs floor ${(ours.paintedMs / floor.paintedMs).toFixed(2)}x`);
+  }
 }
 await browser.close();
 await server.stop();

@@ -9,6 +9,19 @@ import { screens, ready } from "./harness.js";
 const withScreen = screens();
 const WASM_DELAY_MS = 2_000;
 
+/**
+ * Where the title, the status line and the first rows are. The app replaces the frame's nodes
+ * with its own, which layout-shift entries do not compare: the boxes must be where they were.
+ */
+function boxes(page) {
+  return page.evaluate(() =>
+    [".tc-screen__title", ".tc-sources__summary", ...[1, 2, 3, 4, 5, 6].map((n) => `.tc-source:nth-child(${n})`)].map((selector) => {
+      const r = document.querySelector(selector)?.getBoundingClientRect();
+      return r ? [selector, Math.round(r.top), Math.round(r.left), Math.round(r.width), Math.round(r.height)] : [selector, null];
+    }),
+  );
+}
+
 /** Records layout shifts (and when the wasm arrived) from the very start of every page. */
 function recordShifts(page) {
   return page.addInitScript(() => {
@@ -56,10 +69,12 @@ for (const [when, sessionDelay] of [
       assert.equal(await page.locator(".tc-source").count(), 16);
       await page.getByText("Preparing a secure connection").waitFor();
       await page.waitForFunction(() => performance.getEntriesByName("first-contentful-paint").length > 0);
+      const before = await boxes(page);
       assert.equal(wasmServed, false, "all of this came before the wasm");
 
       await ready(page, "Fitbit");
       await page.waitForTimeout(500);
+      assert.deepEqual(await boxes(page), before, "the app's screen lies exactly over the frame");
       const { shifts, fcp, wasm } = await page.evaluate(() => ({
         shifts: window.__shifts,
         fcp: performance.getEntriesByName("first-contentful-paint")[0]?.startTime,
@@ -70,3 +85,31 @@ for (const [when, sessionDelay] of [
       console.log(`# first contentful paint ${Math.round(fcp)} ms, wasm arrived ${Math.round(wasm)} ms`);
     }));
 }
+
+test("a return from Thryve starts from an empty mount: its result never pushes a frame down", () =>
+  withScreen({}, { viewport: { width: 390, height: 844 } }, async ({ server, page }) => {
+    await page.goto(`${server.url}/`);
+    await ready(page, "Fitbit");
+    await page.getByRole("button", { name: "Connect Fitbit", exact: true }).click();
+    await page.waitForURL(/\/sandbox\/dataSourceDirectConnection\.html/);
+    // The way back: the wasm held back again, layout shifts recorded on the returning page.
+    await recordShifts(page);
+    let wasmServed = false;
+    await page.route(/\.wasm$/, async (route) => {
+      await new Promise((done) => setTimeout(done, WASM_DELAY_MS));
+      wasmServed = true;
+      await route.continue();
+    });
+    await page.getByRole("button", { name: "Allow" }).click();
+    await page.waitForURL(/tc_attempt=/, { waitUntil: "domcontentloaded" });
+    await page.waitForTimeout(300);
+    const before = await boxes(page);
+    assert.equal(wasmServed, false, "measured before the wasm");
+    await page.getByRole("status").getByText("Fitbit is now connected.").waitFor();
+    await page.waitForTimeout(500);
+    const after = await boxes(page);
+    for (const [i, box] of before.entries()) {
+      if (box[1] !== null) assert.deepEqual(after[i], box, `${box[0]} stays where it was painted`);
+    }
+    assert.deepEqual(await page.evaluate(() => window.__shifts), [], "no layout shift on the return");
+  }));

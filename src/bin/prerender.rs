@@ -17,6 +17,7 @@ use lol_html::html_content::ContentType;
 use lol_html::{element, rewrite_str, text, RewriteStrSettings};
 use std::cell::RefCell;
 use std::process::ExitCode;
+use thryve_connect::protocol::LOCALES;
 use thryve_connect::{Config, ConnectScreen, Settings, ELEMENT_NAME, MOUNT_ID};
 use url::Url;
 
@@ -26,6 +27,8 @@ struct Mount {
     attributes: Vec<(String, String)>,
     element: bool,
     json: Option<String>,
+    /// Whether the text being read belongs to the first JSON block.
+    reading_json: bool,
     has_content: bool,
 }
 
@@ -89,8 +92,12 @@ fn prerender(page: &str) -> Result<(String, Vec<String>), String> {
                     let settings = child.tag_name().eq_ignore_ascii_case("script")
                         && child.get_attribute("type").as_deref() == Some("application/json");
                     if let Some(mount) = mounts.borrow_mut().last_mut() {
-                        if settings {
+                        // The first JSON block is the one the app reads.
+                        if settings && mount.json.is_none() {
                             mount.json = Some(String::new());
+                            mount.reading_json = true;
+                        } else if settings {
+                            mount.reading_json = false;
                         } else {
                             mount.has_content = true;
                         }
@@ -100,10 +107,10 @@ fn prerender(page: &str) -> Result<(String, Vec<String>), String> {
                 text!(
                     &format!("#{MOUNT_ID} > script, {ELEMENT_NAME} > script"),
                     |chunk| {
-                        if let Some(json) =
-                            mounts.borrow_mut().last_mut().and_then(|m| m.json.as_mut())
-                        {
-                            json.push_str(chunk.as_str());
+                        if let Some(mount) = mounts.borrow_mut().last_mut() {
+                            if let (true, Some(json)) = (mount.reading_json, mount.json.as_mut()) {
+                                json.push_str(chunk.as_str());
+                            }
                         }
                         Ok(())
                     }
@@ -163,16 +170,28 @@ fn frame(mount: &Mount, lang: Option<&str>) -> Result<String, String> {
             .map(|(_, v)| v.clone())
     });
     settings.json = mount.json.clone();
-    if settings.locale.is_none() && lang.is_none() {
-        return Err("no language on the page (`<html lang>` or `locale`)".to_owned());
-    }
     // Only the markup matters here: relative URLs resolve against any page address.
     let page = Url::parse("https://prerender.invalid/").map_err(|e| e.to_string())?;
-    let languages: Vec<String> = lang.map(str::to_owned).into_iter().collect();
-    let config = Config::from_settings(&settings, &page, &languages).map_err(|errors| {
+    // In the browser the language is `locale`, else the page's `lang`, else the browser's own
+    // preference: the frame is only sure of it when no browser preference could change it.
+    let config_with = |browser: &str| {
+        let languages: Vec<String> = lang
+            .into_iter()
+            .chain([browser])
+            .map(str::to_owned)
+            .collect();
+        Config::from_settings(&settings, &page, &languages)
+    };
+    let (first, last) = (LOCALES[0], LOCALES[LOCALES.len() - 1]);
+    let config = config_with(first).map_err(|errors| {
         let names: Vec<String> = errors.iter().map(ToString::to_string).collect();
         format!("its settings are not valid ({})", names.join("; "))
     })?;
+    if config_with(last).map(|c| c.locale) != Ok(config.locale) {
+        return Err(
+            "no language of the screen's on the page (`locale` or `<html lang>`)".to_owned(),
+        );
+    }
     let owner = Owner::new();
     Ok(owner.with(|| view! { <ConnectScreen config /> }.into_any().to_html()))
 }
@@ -202,11 +221,15 @@ mod tests {
     fn the_page_language_decides_the_frame_language() {
         let (html, _) = prerender(&PAGE.replace(r#"lang="en""#, r#"lang="de""#)).unwrap();
         assert!(html.contains("Datenquellen verbinden"), "{html}");
+        // `locale` wins over the page's language, as in the app.
+        let page = PAGE.replace(r#"data-heading-level="1""#, r#"data-locale="fr""#);
+        let (html, _) = prerender(&page).unwrap();
+        assert!(html.contains(r#"lang="fr""#), "{html}");
     }
 
     #[test]
     fn the_json_settings_and_the_element_form_are_read() {
-        let page = r#"<html lang="en"><body><thryve-connect token-endpoint="/s"><script type="application/json">{"names": {"1": "My Fitbit"}}</script></thryve-connect></body></html>"#;
+        let page = r#"<html lang="en"><body><thryve-connect token-endpoint="/s"><script type="application/json">{"names": {"1": "My Fitbit"}}</script><script type="application/json">{"names": {"1": "Not read"}}</script></thryve-connect></body></html>"#;
         let (html, notes) = prerender(page).unwrap();
         assert!(notes.is_empty(), "{notes:?}");
         assert!(html.contains("My Fitbit"), "{html}");
@@ -220,6 +243,8 @@ mod tests {
     fn mounts_that_could_differ_in_the_browser_are_left_empty() {
         for (page, why) in [
             (PAGE.replace(r#" lang="en""#, ""), "no language"),
+            // A language without messages: the browser's preference decides in the app.
+            (PAGE.replace(r#"lang="en""#, r#"lang="xx""#), "no language"),
             (
                 PAGE.replace(r#"data-sources="1,11""#, r#"data-sources="12""#),
                 "not valid",
