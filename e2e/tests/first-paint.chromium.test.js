@@ -22,7 +22,18 @@ function boxes(page) {
   );
 }
 
-/** Records layout shifts (and when the wasm arrived) from the very start of every page. */
+/** Answers requests matching `pattern` only after `ms`; `served` says whether one has gone. */
+async function holdBack(page, pattern, ms) {
+  const state = { served: false };
+  await page.route(pattern, async (route) => {
+    await new Promise((done) => setTimeout(done, ms));
+    state.served = true;
+    await route.continue();
+  });
+  return state;
+}
+
+/** Records layout shifts from the very start of every page. */
 function recordShifts(page) {
   return page.addInitScript(() => {
     window.__shifts = [];
@@ -47,18 +58,8 @@ for (const [when, sessionDelay] of [
   test(`first paint before the wasm, no layout shift when the app takes over (${when})`, () =>
     withScreen({}, { viewport: { width: 390, height: 844 } }, async ({ server, page }) => {
       await recordShifts(page);
-      let wasmServed = false;
-      await page.route(/\.wasm$/, async (route) => {
-        await new Promise((done) => setTimeout(done, WASM_DELAY_MS));
-        wasmServed = true;
-        await route.continue();
-      });
-      if (sessionDelay) {
-        await page.route(/\/api\/connection-session$/, async (route) => {
-          await new Promise((done) => setTimeout(done, sessionDelay));
-          await route.continue();
-        });
-      }
+      const wasm = await holdBack(page, /\.wasm$/, WASM_DELAY_MS);
+      if (sessionDelay) await holdBack(page, /\/api\/connection-session$/, sessionDelay);
       await page.goto(`${server.url}/`, { waitUntil: "domcontentloaded" });
 
       // Before the wasm: the title, the intro and every row are there, nothing is usable yet.
@@ -70,19 +71,19 @@ for (const [when, sessionDelay] of [
       await page.getByText("Preparing a secure connection").waitFor();
       await page.waitForFunction(() => performance.getEntriesByName("first-contentful-paint").length > 0);
       const before = await boxes(page);
-      assert.equal(wasmServed, false, "all of this came before the wasm");
+      assert.equal(wasm.served, false, "all of this came before the wasm");
 
       await ready(page, "Fitbit");
       await page.waitForTimeout(500);
       assert.deepEqual(await boxes(page), before, "the app's screen lies exactly over the frame");
-      const { shifts, fcp, wasm } = await page.evaluate(() => ({
+      const { shifts, fcp, wasmAt } = await page.evaluate(() => ({
         shifts: window.__shifts,
         fcp: performance.getEntriesByName("first-contentful-paint")[0]?.startTime,
-        wasm: performance.getEntriesByType("resource").find((r) => r.name.endsWith(".wasm"))?.responseEnd,
+        wasmAt: performance.getEntriesByType("resource").find((r) => r.name.endsWith(".wasm"))?.responseEnd,
       }));
-      assert.ok(fcp < wasm, `first contentful paint at ${fcp} ms, the wasm at ${wasm} ms`);
+      assert.ok(fcp < wasmAt, `first contentful paint at ${fcp} ms, the wasm at ${wasmAt} ms`);
       assert.deepEqual(shifts, [], "no layout shift (CLS 0)");
-      console.log(`# first contentful paint ${Math.round(fcp)} ms, wasm arrived ${Math.round(wasm)} ms`);
+      console.log(`# first contentful paint ${Math.round(fcp)} ms, wasm arrived ${Math.round(wasmAt)} ms`);
     }));
 }
 
@@ -94,17 +95,12 @@ test("a return from Thryve starts from an empty mount: its result never pushes a
     await page.waitForURL(/\/sandbox\/dataSourceDirectConnection\.html/);
     // The way back: the wasm held back again, layout shifts recorded on the returning page.
     await recordShifts(page);
-    let wasmServed = false;
-    await page.route(/\.wasm$/, async (route) => {
-      await new Promise((done) => setTimeout(done, WASM_DELAY_MS));
-      wasmServed = true;
-      await route.continue();
-    });
+    const wasm = await holdBack(page, /\.wasm$/, WASM_DELAY_MS);
     await page.getByRole("button", { name: "Allow" }).click();
     await page.waitForURL(/tc_attempt=/, { waitUntil: "domcontentloaded" });
     await page.waitForTimeout(300);
     const before = await boxes(page);
-    assert.equal(wasmServed, false, "measured before the wasm");
+    assert.equal(wasm.served, false, "measured before the wasm");
     await page.getByRole("status").getByText("Fitbit is now connected.").waitFor();
     await page.waitForTimeout(500);
     const after = await boxes(page);
