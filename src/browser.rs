@@ -245,6 +245,15 @@ pub fn dispatch(target: &web_sys::EventTarget, name: &str, detail: &str) {
     }
 }
 
+/// The CLDR plural category of `count` in the language `code` (`Intl.PluralRules`): `one`,
+/// `few`, `many`, `other`, …
+#[cfg(target_arch = "wasm32")]
+pub fn plural_category(code: &str, count: usize) -> String {
+    let locales = js_sys::Array::of1(&JsValue::from_str(code));
+    let rules = js_sys::Intl::PluralRules::new(&locales, &js_sys::Object::new());
+    String::from(rules.select(count as f64))
+}
+
 /// The page's language (`<html lang>`) and then the browser's, most preferred first.
 pub fn preferred_languages() -> Vec<String> {
     let Some(window) = window() else {

@@ -5,14 +5,18 @@
 //! ```text
 //! # comments start with '#'
 //! @name = Deutsch          # the language's own name
-//! @plural = one            # `one`: 1 is singular; `zero-one`: 0 and 1 are (French)
 //! button.connect = Verbinden
 //! button.connect.named = {source} verbinden
+//! summary.connected.one = {count} Quelle verbunden
+//! summary.connected.other = {count} Quellen verbunden
 //! ```
 //!
 //! Placeholders (`{source}`, `{count}`) are filled by [`Messages::format`]; sentences are never
-//! glued together from pieces, so every language can order its words. Tests fail when a language
-//! lacks a message English has, has one English lacks, or uses other placeholders.
+//! glued together from pieces, so every language can order its words. A message that depends on
+//! a number has one line per CLDR plural category its language uses (`zero`, `one`, `two`,
+//! `few`, `many`, `other`; `other` always): the browser's `Intl.PluralRules` picks the category,
+//! so Polish or Arabic plurals need no rules of ours. Tests fail when a language lacks a message
+//! English has, has one English lacks, or uses other placeholders.
 
 use std::sync::Arc;
 
@@ -78,40 +82,34 @@ messages! {
     ResultDismiss => "result.dismiss",
     TabOpened => "result.tab_opened",
     PopupBlocked => "error.popup_blocked",
-    /// "{count} source connected"
-    SummaryOne => "summary.connected.one",
-    /// "{count} sources connected"
-    SummaryOther => "summary.connected.other",
+    /// "{count} sources connected" (plural: `summary.connected.one`, `.other`, …)
+    Summary => "summary.connected",
     ConfigErrorTitle => "config.error.title",
     SearchLabel => "search.label",
     SearchClear => "search.clear",
-    /// "{count} source matches"
-    SearchCountOne => "search.count.one",
-    /// "{count} sources match"
-    SearchCountOther => "search.count.other",
+    /// "{count} sources match" (plural)
+    SearchCount => "search.count",
     /// "No data source matches “{query}”."
     SearchNone => "search.none",
 }
 
-/// How a language picks between singular and plural.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Plural {
-    /// Only 1 is singular (English, German, Spanish).
-    One,
-    /// 0 and 1 are singular (French).
-    ZeroOne,
-}
+/// The messages that depend on a number: their keys take a CLDR plural category as a suffix.
+#[cfg(all(test, not(target_arch = "wasm32")))]
+pub const PLURALS: &[Msg] = &[Msg::Summary, Msg::SearchCount];
+
+/// CLDR's plural categories, as `Intl.PluralRules` names them.
+#[cfg(all(test, not(target_arch = "wasm32")))]
+pub const CATEGORIES: &[&str] = &["zero", "one", "two", "few", "many", "other"];
 
 /// One parsed locale file.
 #[derive(Debug)]
 struct Table {
     code: &'static str,
     name: &'static str,
-    plural: Plural,
     entries: Vec<(&'static str, &'static str)>,
 }
 
-/// A line of a locale file that is not a comment, `@name`, `@plural` or `key = text`.
+/// A line of a locale file that is not a comment, `@name` or `key = text`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ParseError {
     pub line: usize,
@@ -122,7 +120,6 @@ fn parse(code: &'static str, text: &'static str) -> Result<Table, ParseError> {
     let mut table = Table {
         code,
         name: code,
-        plural: Plural::One,
         entries: Vec::new(),
     };
     for (index, raw) in text.lines().enumerate() {
@@ -138,13 +135,6 @@ fn parse(code: &'static str, text: &'static str) -> Result<Table, ParseError> {
         let (key, value) = (key.trim(), value.trim());
         match key {
             "@name" => table.name = value,
-            "@plural" => {
-                table.plural = match value {
-                    "one" => Plural::One,
-                    "zero-one" => Plural::ZeroOne,
-                    _ => return Err(error),
-                }
-            }
             _ if key.is_empty() || key.starts_with('@') => return Err(error),
             _ => table.entries.push((key, value)),
         }
@@ -216,7 +206,6 @@ impl Messages {
             load(DEFAULT_LOCALE).unwrap_or(Table {
                 code: DEFAULT_LOCALE,
                 name: "English",
-                plural: Plural::One,
                 entries: Vec::new(),
             })
         };
@@ -259,16 +248,45 @@ impl Messages {
         fill(self.get(msg), args)
     }
 
-    /// The singular or plural message for `count`, with `{count}` and the other placeholders filled.
-    pub fn count(&self, one: Msg, other: Msg, count: usize, args: &[(&str, &str)]) -> String {
-        let singular = match self.0.table.plural {
-            Plural::One => count == 1,
-            Plural::ZeroOne => count <= 1,
+    /// The form of a plural message (`Summary`, `SearchCount`) for `count` in this language, with
+    /// `{count}` and the other placeholders filled.
+    pub fn count(&self, msg: Msg, count: usize, args: &[(&str, &str)]) -> String {
+        self.count_as(msg, count, &plural_category(self.code(), count), args)
+    }
+
+    /// [`Messages::count`] with the plural category given: the line for it, else `other`, else
+    /// English's (whose category is worked out for English).
+    fn count_as(&self, msg: Msg, count: usize, category: &str, args: &[(&str, &str)]) -> String {
+        let form = |table: &Table, category: &str| {
+            table
+                .get(&format!("{}.{category}", msg.key()))
+                .or_else(|| table.get(&format!("{}.other", msg.key())))
         };
+        let template = form(&self.0.table, category)
+            .or_else(|| {
+                let english = self.0.fallback.as_ref()?;
+                form(english, &plural_category(DEFAULT_LOCALE, count))
+            })
+            .unwrap_or(msg.key());
         let count = count.to_string();
         let mut all = vec![("count", count.as_str())];
         all.extend_from_slice(args);
-        fill(self.get(if singular { one } else { other }), &all)
+        fill(template, &all)
+    }
+}
+
+/// The CLDR plural category of `count` in language `code`: the browser's `Intl.PluralRules`.
+/// Without a browser (server rendering, host tests) English's rule stands in: the screen renders
+/// no count on the server (the list's line shows its loading note there).
+fn plural_category(code: &str, count: usize) -> String {
+    #[cfg(target_arch = "wasm32")]
+    {
+        crate::browser::plural_category(code, count)
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let _ = code;
+        if count == 1 { "one" } else { "other" }.to_owned()
     }
 }
 
@@ -332,11 +350,39 @@ mod tests {
         }
     }
 
+    /// Every key a table may have: each message's, and a plural message's with a category.
+    fn allowed_keys() -> BTreeSet<String> {
+        let mut keys = BTreeSet::new();
+        for msg in Msg::ALL {
+            if PLURALS.contains(msg) {
+                for category in CATEGORIES {
+                    keys.insert(format!("{}.{category}", msg.key()));
+                }
+            } else {
+                keys.insert(msg.key().to_owned());
+            }
+        }
+        keys
+    }
+
     #[test]
     fn english_has_every_message_and_nothing_else() {
         let english = load(DEFAULT_LOCALE).expect("en.txt parses");
-        let keys: BTreeSet<&str> = english.entries.iter().map(|(k, _)| *k).collect();
-        let expected: BTreeSet<&str> = Msg::ALL.iter().map(|m| m.key()).collect();
+        let keys: BTreeSet<String> = english
+            .entries
+            .iter()
+            .map(|(k, _)| (*k).to_owned())
+            .collect();
+        let mut expected: BTreeSet<String> = Msg::ALL
+            .iter()
+            .filter(|m| !PLURALS.contains(m))
+            .map(|m| m.key().to_owned())
+            .collect();
+        for msg in PLURALS {
+            // English's categories: `one` and `other`.
+            expected.insert(format!("{}.one", msg.key()));
+            expected.insert(format!("{}.other", msg.key()));
+        }
         assert_eq!(keys, expected);
         assert_eq!(keys.len(), english.entries.len(), "a key is defined twice");
     }
@@ -352,22 +398,36 @@ mod tests {
                 "{}: a key is defined twice",
                 table.code
             );
-            for (key, text) in &english.entries {
+            // Every message, a plural one at least with `other`.
+            for (key, _) in &english.entries {
+                let plural = PLURALS
+                    .iter()
+                    .any(|m| key.starts_with(&format!("{}.", m.key())));
+                if plural && !key.ends_with(".other") {
+                    continue;
+                }
                 let translated = table
                     .get(key)
                     .unwrap_or_else(|| panic!("{} lacks the message {key:?}", table.code));
                 assert!(!translated.is_empty(), "{}: {key} is empty", table.code);
-                assert_eq!(
-                    placeholders(translated),
-                    placeholders(text),
-                    "{}: {key} has other placeholders than English",
+            }
+            // Nothing else, and every line with the placeholders of its English message.
+            let allowed = allowed_keys();
+            for (key, text) in &table.entries {
+                assert!(
+                    allowed.contains(*key),
+                    "{}: {key} is not a message (or a plural category)",
                     table.code
                 );
-            }
-            for key in keys {
-                assert!(
-                    english.get(key).is_some(),
-                    "{}: {key} is not an English message",
+                let base = PLURALS
+                    .iter()
+                    .find(|m| key.starts_with(&format!("{}.", m.key())))
+                    .map(|m| format!("{}.other", m.key()));
+                let reference = english.get(base.as_deref().unwrap_or(key)).unwrap();
+                assert_eq!(
+                    placeholders(text),
+                    placeholders(reference),
+                    "{}: {key} has other placeholders than English",
                     table.code
                 );
             }
@@ -378,7 +438,10 @@ mod tests {
     #[test]
     fn parse_rejects_broken_lines() {
         assert_eq!(parse("xx", "a = b\nbroken\n").unwrap_err().line, 2);
-        assert!(parse("xx", "@plural = many").is_err());
+        assert!(
+            parse("xx", "@plural = one").is_err(),
+            "plurals come from the browser"
+        );
         assert!(parse("xx", " = b").is_err());
         assert!(parse("xx", "@other = b").is_err());
         let table = parse("xx", "# c\n\n@name = X\nk = v = w\n").unwrap();
@@ -409,24 +472,50 @@ mod tests {
     }
 
     #[test]
-    fn plurals_follow_the_language() {
+    fn plurals_take_the_line_of_their_category() {
         let en = Messages::new("en");
+        // Without a browser English's rule stands in (the browser tests use Intl.PluralRules).
+        assert_eq!(en.count(Msg::Summary, 1, &[]), "1 source connected");
+        assert_eq!(en.count(Msg::Summary, 2, &[]), "2 sources connected");
+        assert_eq!(en.count(Msg::Summary, 0, &[]), "0 sources connected");
+        // A category the language has no line for falls back to `other`.
         assert_eq!(
-            en.count(Msg::SummaryOne, Msg::SummaryOther, 1, &[]),
-            "1 source connected"
+            en.count_as(Msg::Summary, 3, "few", &[]),
+            "3 sources connected"
         );
-        assert_eq!(
-            en.count(Msg::SummaryOne, Msg::SummaryOther, 2, &[]),
-            "2 sources connected"
-        );
-        assert_eq!(
-            en.count(Msg::SummaryOne, Msg::SummaryOther, 0, &[]),
-            "0 sources connected"
-        );
+        // French says 0 in the singular: Intl.PluralRules gives `one` for it.
         let fr = Messages::new("fr");
         assert_eq!(
-            fr.count(Msg::SummaryOne, Msg::SummaryOther, 0, &[]),
-            fr.format(Msg::SummaryOne, &[("count", "0")])
+            fr.count_as(Msg::SearchCount, 0, "one", &[]),
+            fill(
+                fr.0.table.get("search.count.one").unwrap(),
+                &[("count", "0")]
+            )
+        );
+    }
+
+    #[test]
+    fn a_language_with_more_categories_gets_each_form() {
+        // Polish: 1 plik, 2 pliki (few), 5 plików (many).
+        let table = parse(
+            "pl",
+            "@name = Polski\nsearch.count.one = {count} źródło\nsearch.count.few = {count} źródła\nsearch.count.many = {count} źródeł\nsearch.count.other = {count} źródła\n",
+        )
+        .unwrap();
+        let polish = Messages(Arc::new(Inner {
+            table,
+            fallback: Some(load(DEFAULT_LOCALE).unwrap()),
+        }));
+        assert_eq!(polish.count_as(Msg::SearchCount, 1, "one", &[]), "1 źródło");
+        assert_eq!(polish.count_as(Msg::SearchCount, 3, "few", &[]), "3 źródła");
+        assert_eq!(
+            polish.count_as(Msg::SearchCount, 5, "many", &[]),
+            "5 źródeł"
+        );
+        // A message the table lacks comes from English, in English's category.
+        assert_eq!(
+            polish.count_as(Msg::Summary, 5, "many", &[]),
+            "5 sources connected"
         );
     }
 

@@ -32,7 +32,7 @@ pub fn SourceList(#[prop(optional, into)] class: MaybeProp<String>) -> impl Into
             _ => {
                 let count = screen.connected_count();
                 (count > 0)
-                    .then(|| t.count(Msg::SummaryOne, Msg::SummaryOther, count, &[]))
+                    .then(|| t.count(Msg::Summary, count, &[]))
                     .into_any()
             }
         }

@@ -40,7 +40,7 @@ pub(super) fn SourceSearch(
             }
             match matching.get() {
                 0 => t.format(Msg::SearchNone, &[("query", query.get().trim())]),
-                n => t.count(Msg::SearchCountOne, Msg::SearchCountOther, n, &[]),
+                n => t.count(Msg::SearchCount, n, &[]),
             }
         }
     };

@@ -149,6 +149,27 @@ async fn invalid_settings_show_a_configuration_error() {
 }
 
 #[wasm_bindgen_test]
+async fn counts_take_the_plural_form_the_browser_picks() {
+    setup();
+    token_ok();
+    stub_route(STATUS_PATH, 200, vec![r#"{"connected":[1]}"#.into()]);
+    let fr = Fixture::new(&[("data-status-endpoint", STATUS_PATH), ("data-locale", "fr")]);
+    until("the French count", || {
+        fr.text().contains("1 source connectée")
+    })
+    .await;
+    drop(fr);
+    setup();
+    token_ok();
+    stub_route(STATUS_PATH, 200, vec![r#"{"connected":[1,11]}"#.into()]);
+    let de = Fixture::new(&[("data-status-endpoint", STATUS_PATH), ("data-locale", "de")]);
+    until("the German count", || {
+        de.text().contains("2 Quellen verbunden")
+    })
+    .await;
+}
+
+#[wasm_bindgen_test]
 async fn german_screen_and_locale_sent_to_the_token_endpoint() {
     setup();
     token_ok();
