@@ -34,8 +34,7 @@ macro_rules! messages {
         }
 
         impl Msg {
-            /// Every message, for completeness checks.
-            #[cfg(all(test, not(target_arch = "wasm32")))]
+            /// Every message.
             pub const ALL: &'static [Msg] = &[$(Msg::$variant,)*];
 
             /// The key in the locale files.
@@ -94,11 +93,9 @@ messages! {
 }
 
 /// The messages that depend on a number: their keys take a CLDR plural category as a suffix.
-#[cfg(all(test, not(target_arch = "wasm32")))]
 pub const PLURALS: &[Msg] = &[Msg::Summary, Msg::SearchCount];
 
 /// CLDR's plural categories, as `Intl.PluralRules` names them.
-#[cfg(all(test, not(target_arch = "wasm32")))]
 pub const CATEGORIES: &[&str] = &["zero", "one", "two", "few", "many", "other"];
 
 /// One parsed locale file.
@@ -185,6 +182,61 @@ pub struct Messages(Arc<Inner>);
 struct Inner {
     table: Table,
     fallback: Option<Table>,
+    /// The host's own texts (the `texts` setting), by key: they win over the table.
+    texts: Vec<(String, &'static str)>,
+}
+
+/// Whether `key` names a message (a plural one with its category) and `text` uses only that
+/// message's placeholders: what the host's `texts` setting may give.
+pub fn check_text(key: &str, text: &str) -> Result<(), String> {
+    let plural = PLURALS.iter().find(|m| {
+        key.strip_prefix(m.key())
+            .and_then(|rest| rest.strip_prefix('.'))
+            .is_some_and(|category| CATEGORIES.contains(&category))
+    });
+    let reference = match plural {
+        Some(msg) => format!("{}.other", msg.key()),
+        None if Msg::ALL
+            .iter()
+            .any(|m| m.key() == key && !PLURALS.contains(m)) =>
+        {
+            key.to_owned()
+        }
+        None => return Err(format!("has a text for {key:?}, which is not a message")),
+    };
+    let english = load(DEFAULT_LOCALE);
+    let allowed = english
+        .as_ref()
+        .and_then(|t| t.get(&reference))
+        .map(placeholders)
+        .unwrap_or_default();
+    match placeholders(text)
+        .into_iter()
+        .find(|p| !allowed.contains(p))
+    {
+        Some(unknown) => Err(format!(
+            "has a text for {key} with a placeholder it does not have: {{{unknown}}}"
+        )),
+        None => Ok(()),
+    }
+}
+
+thread_local! {
+    /// The host's texts, kept for the page's lifetime: messages are `&'static str` everywhere,
+    /// and a text given again (settings updated) is stored once.
+    static HOST_TEXTS: std::cell::RefCell<Vec<&'static str>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+fn keep(text: &str) -> &'static str {
+    HOST_TEXTS.with(|kept| {
+        let mut kept = kept.borrow_mut();
+        if let Some(found) = kept.iter().find(|k| **k == text) {
+            return *found;
+        }
+        let leaked: &'static str = Box::leak(text.to_owned().into_boxed_str());
+        kept.push(leaked);
+        leaked
+    })
 }
 
 impl PartialEq for Messages {
@@ -213,13 +265,40 @@ impl Messages {
             Some(table) if table.code != DEFAULT_LOCALE => Inner {
                 table,
                 fallback: Some(english()),
+                texts: Vec::new(),
             },
             _ => Inner {
                 table: english(),
                 fallback: None,
+                texts: Vec::new(),
             },
         };
         Messages(Arc::new(inner))
+    }
+
+    /// [`Messages::new`] with the host's own texts over the table (keys checked by
+    /// [`check_text`]).
+    pub fn with_texts<'a>(
+        code: &str,
+        texts: impl IntoIterator<Item = (&'a String, &'a String)>,
+    ) -> Messages {
+        let mut messages = Messages::new(code);
+        if let Some(inner) = Arc::get_mut(&mut messages.0) {
+            inner.texts = texts
+                .into_iter()
+                .map(|(key, text)| (key.clone(), keep(text)))
+                .collect();
+        }
+        messages
+    }
+
+    /// A host's text for `key`, if it gave one.
+    fn host_text(&self, key: &str) -> Option<&'static str> {
+        self.0
+            .texts
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, text)| *text)
     }
 
     /// The language code ("de").
@@ -236,9 +315,8 @@ impl Messages {
     /// A message's text, placeholders untouched. Falls back to English, then to the key.
     pub fn get(&self, msg: Msg) -> &'static str {
         let key = msg.key();
-        self.0
-            .table
-            .get(key)
+        self.host_text(key)
+            .or_else(|| self.0.table.get(key))
             .or_else(|| self.0.fallback.as_ref().and_then(|t| t.get(key)))
             .unwrap_or(key)
     }
@@ -262,7 +340,9 @@ impl Messages {
                 .get(&format!("{}.{category}", msg.key()))
                 .or_else(|| table.get(&format!("{}.other", msg.key())))
         };
-        let template = form(&self.0.table, category)
+        let template = self
+            .host_text(&format!("{}.{category}", msg.key()))
+            .or_else(|| form(&self.0.table, category))
             .or_else(|| {
                 let english = self.0.fallback.as_ref()?;
                 form(english, &plural_category(DEFAULT_LOCALE, count))
@@ -316,7 +396,6 @@ fn fill(template: &str, args: &[(&str, &str)]) -> String {
 }
 
 /// The `{name}` placeholders of a template, sorted.
-#[cfg(all(test, not(target_arch = "wasm32")))]
 fn placeholders(template: &str) -> Vec<&str> {
     let mut names: Vec<&str> = template
         .split('{')
@@ -505,6 +584,7 @@ mod tests {
         let polish = Messages(Arc::new(Inner {
             table,
             fallback: Some(load(DEFAULT_LOCALE).unwrap()),
+            texts: Vec::new(),
         }));
         assert_eq!(polish.count_as(Msg::SearchCount, 1, "one", &[]), "1 źródło");
         assert_eq!(polish.count_as(Msg::SearchCount, 3, "few", &[]), "3 źródła");
@@ -517,6 +597,40 @@ mod tests {
             polish.count_as(Msg::Summary, 5, "many", &[]),
             "5 sources connected"
         );
+    }
+
+    #[test]
+    fn the_hosts_texts_win_and_are_checked() {
+        let texts = [
+            ("title".to_owned(), "Link your wearables".to_owned()),
+            (
+                "summary.connected.other".to_owned(),
+                "{count} linked".to_owned(),
+            ),
+        ];
+        let de = Messages::with_texts("de", texts.iter().map(|(k, v)| (k, v)));
+        assert_eq!(de.get(Msg::Title), "Link your wearables");
+        assert_eq!(de.count_as(Msg::Summary, 2, "other", &[]), "2 linked");
+        assert_eq!(
+            de.count_as(Msg::Summary, 1, "one", &[]),
+            "1 Quelle verbunden"
+        );
+        assert_ne!(de.get(Msg::Intro), Messages::new("en").get(Msg::Intro));
+
+        assert_eq!(check_text("title", "Hi"), Ok(()));
+        assert_eq!(check_text("button.connect.named", "Link {source}"), Ok(()));
+        assert_eq!(check_text("search.count.few", "{count} found"), Ok(()));
+        assert!(check_text("colour", "red")
+            .unwrap_err()
+            .contains("not a message"));
+        assert!(
+            check_text("search.count", "x").is_err(),
+            "a plural needs its category"
+        );
+        assert!(check_text("search.count.lots", "x").is_err());
+        assert!(check_text("title", "Hi {source}")
+            .unwrap_err()
+            .contains("{source}"));
     }
 
     #[test]

@@ -116,11 +116,18 @@ export interface ThryveConnectSettings {
   featured?: number[];
   /** Sources not shown. */
   hidden?: number[];
+  /**
+   * Your own wording for any message, in the screen's language, by the key of
+   * `locales/en.txt`: `{ title: "Link your wearables", "button.connect.named": "Link {source}" }`.
+   * A plural message takes its category: `"summary.connected.other"`. Unknown keys and
+   * placeholders the message does not have are configuration errors.
+   */
+  texts?: Record<string, string>;
 }
 
 /**
  * The attributes of `<thryve-connect>` (all strings): the attribute form of
- * {@link ThryveConnectSettings}. `names`, `logos`, `featured` and `hidden` have no attribute;
+ * {@link ThryveConnectSettings}. `names`, `logos`, `featured`, `hidden` and `texts` have no attribute;
  * use the `settings` property.
  */
 export interface ThryveConnectAttributes {

@@ -157,6 +157,18 @@ impl ConfigBuilder {
         self.set("headers", headers)
     }
 
+    /// The host's own wording for a message, in the screen's language: `"title"`, `"intro"`,
+    /// `"button.connect"`, `"summary.connected.other"`, … (the keys of `locales/en.txt`).
+    pub fn text(self, key: impl Into<String>, text: impl Into<String>) -> Self {
+        let mut texts = self
+            .object
+            .get("texts")
+            .cloned()
+            .unwrap_or(Json::Object(Vec::new()));
+        texts.set(&key.into(), Json::String(text.into()));
+        self.set("texts", texts)
+    }
+
     /// Tells this screen apart from others on the page (see [`Config::screen_key`]).
     pub fn screen_key(mut self, key: impl Into<String>) -> Self {
         self.screen_key = key.into();

@@ -14,6 +14,7 @@ use rules::*;
 pub use settings::{Extras, Settings, DATA_PREFIX};
 
 use crate::catalogue::{Selection, Source, SourceId};
+use std::collections::BTreeMap;
 use std::fmt;
 use url::Url;
 
@@ -148,6 +149,8 @@ pub struct Config {
     /// Extra request headers for the token and status endpoints (from the settings object or
     /// the builder only).
     pub headers: Headers,
+    /// The host's own wording for messages, by key (see [`Extras::texts`]).
+    pub texts: BTreeMap<String, String>,
     /// Whether the loader sends the first session request before the app arrives (read by the
     /// loader; kept here so that it is checked like every other setting).
     pub prefetch: bool,
@@ -289,6 +292,7 @@ impl Config {
                 .map(|e| e.headers.clone())
                 .unwrap_or_default(),
         );
+        let texts = extras.as_ref().map(|e| e.texts.clone()).unwrap_or_default();
         let sources = match (order, extras, show_native) {
             (Some(order), Some(extras), Some(show_native)) => checker.check(
                 "sources",
@@ -353,6 +357,7 @@ impl Config {
                 prefetch,
                 credentials,
                 headers,
+                texts,
                 screen_key: String::new(),
             }),
             _ => Err(errors),

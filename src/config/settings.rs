@@ -107,6 +107,9 @@ pub struct Extras {
     pub featured: Vec<SourceId>,
     /// Sources never shown.
     pub hidden: Vec<SourceId>,
+    /// The host's own wording for any message, by key (`{"title": "Link your wearables"}`), in
+    /// the screen's language; checked against the messages and their placeholders.
+    pub texts: BTreeMap<String, String>,
     /// Extra request headers for the token and status endpoints (`Authorization`, …): only from
     /// the settings object or the builder, never from markup, so that secrets stay out of the
     /// page's HTML.
@@ -139,6 +142,7 @@ impl Extras {
             "logos" => self.logos = by_source(value)?,
             "featured" => self.featured = ids(value)?,
             "hidden" => self.hidden = ids(value)?,
+            "texts" => self.texts = texts(value)?,
             _ => return Err("is not a setting".to_owned()),
         }
         Ok(())
@@ -157,6 +161,22 @@ fn ids(value: &Json) -> Result<Vec<SourceId>, String> {
                 .ok_or_else(invalid)
         })
         .collect()
+}
+
+/// The host's texts by message key; every key a message, every placeholder one of its own.
+fn texts(value: &Json) -> Result<BTreeMap<String, String>, String> {
+    let members = value
+        .as_object()
+        .ok_or("must be an object of message keys and texts")?;
+    let mut texts = BTreeMap::new();
+    for (key, text) in members {
+        let text = text
+            .as_str()
+            .ok_or_else(|| format!("has a text for {key} that is not a string"))?;
+        crate::i18n::check_text(key, text)?;
+        texts.insert(key.clone(), text.to_owned());
+    }
+    Ok(texts)
 }
 
 /// An object of texts by source ID (`{"1": "Fitbit"}`).
@@ -214,7 +234,7 @@ pub(super) fn apply_object(
         let result = match (key.as_str(), scalar) {
             ("sources", _) if value.as_array().is_some() => extras.set(&key, &value),
             (_, Some((_, slot))) => scalar_text(value).map(|text| *slot(settings) = text),
-            ("names" | "logos" | "featured" | "hidden", _) => extras.set(&key, &value),
+            ("names" | "logos" | "featured" | "hidden" | "texts", _) => extras.set(&key, &value),
             ("headers", _) => headers(value).map(|v| extras.headers = v),
             // Functions never reach this JSON: what does is something else.
             ("getSession" | "getStatus", _) => Err("must be a function".to_owned()),

@@ -437,3 +437,39 @@ fn credentials_and_headers_for_an_api_on_another_origin() {
         vec!["credentials"]
     );
 }
+
+#[test]
+fn the_hosts_texts_are_checked_and_kept() {
+    let config = config_of_object(
+        r#"{"texts":{"title":"Link your wearables","button.connect.named":"Link {source}"}}"#,
+    )
+    .unwrap();
+    assert_eq!(config.texts["title"], "Link your wearables");
+    assert_eq!(config.texts.len(), 2);
+    let block = Config::from_settings(
+        &Settings {
+            json: Some(r#"{"texts":{"intro":"Pick one."}}"#.into()),
+            ..Settings::default()
+        },
+        &page(),
+        &[],
+    )
+    .unwrap();
+    assert_eq!(block.texts["intro"], "Pick one.");
+
+    let errors =
+        config_of_object(r#"{"texts":{"colour":"red","title":"Hi {source}"}}"#).unwrap_err();
+    let text: Vec<String> = errors.iter().map(ToString::to_string).collect();
+    assert!(
+        text.iter()
+            .any(|t| t.contains("\"texts\"") && t.contains("colour")),
+        "{text:?}"
+    );
+    assert!(config_of_object(r#"{"texts":["title"]}"#).is_err());
+
+    let built = Config::builder(page())
+        .text("title", "Yours")
+        .build()
+        .unwrap();
+    assert_eq!(built.texts["title"], "Yours");
+}

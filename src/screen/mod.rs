@@ -79,7 +79,7 @@ impl Screen {
         host: HostApi,
     ) -> Screen {
         let screen = Screen {
-            messages: StoredValue::new(Messages::new(config.locale)),
+            messages: StoredValue::new(Messages::with_texts(config.locale, &config.texts)),
             config: StoredValue::new(Arc::new(config)),
             id: StoredValue::new(format!(
                 "tc-{}",

@@ -149,6 +149,31 @@ async fn invalid_settings_show_a_configuration_error() {
 }
 
 #[wasm_bindgen_test]
+async fn the_hosts_texts_replace_messages_and_follow_updates() {
+    setup();
+    token_ok();
+    let mut screen = Fixture::element(
+        None,
+        Some(
+            r#"{"locale":"de","texts":{"title":"Verbinde deine Wearables","button.connect.named":"{source} koppeln"}}"#,
+        ),
+    );
+    until("the host's button text", || {
+        screen.button("Fitbit koppeln").is_some()
+    })
+    .await;
+    assert!(screen.text().contains("Verbinde deine Wearables"));
+    assert!(
+        screen.text().contains("Wähle"),
+        "the rest stays German: {}",
+        screen.text()
+    );
+    screen.update(Some(r#"{"locale":"de","texts":{"title":"Neu"}}"#));
+    until("the new title", || screen.text().contains("Neu")).await;
+    assert!(screen.button("Fitbit verbinden").is_some());
+}
+
+#[wasm_bindgen_test]
 async fn counts_take_the_plural_form_the_browser_picks() {
     setup();
     token_ok();
