@@ -14,7 +14,6 @@ use rules::*;
 pub use settings::{Extras, Settings, DATA_PREFIX};
 
 use crate::catalogue::{Selection, Source, SourceId};
-use std::collections::BTreeMap;
 use std::fmt;
 use url::Url;
 
@@ -150,7 +149,7 @@ pub struct Config {
     /// the builder only).
     pub headers: Headers,
     /// The host's own wording for messages, by key (see [`Extras::texts`]).
-    pub texts: BTreeMap<String, String>,
+    pub texts: Vec<(String, String)>,
     /// Whether the loader sends the first session request before the app arrives (read by the
     /// loader; kept here so that it is checked like every other setting).
     pub prefetch: bool,

@@ -109,7 +109,7 @@ pub struct Extras {
     pub hidden: Vec<SourceId>,
     /// The host's own wording for any message, by key (`{"title": "Link your wearables"}`), in
     /// the screen's language; checked against the messages and their placeholders.
-    pub texts: BTreeMap<String, String>,
+    pub texts: Vec<(String, String)>,
     /// Extra request headers for the token and status endpoints (`Authorization`, …): only from
     /// the settings object or the builder, never from markup, so that secrets stay out of the
     /// page's HTML.
@@ -164,17 +164,19 @@ fn ids(value: &Json) -> Result<Vec<SourceId>, String> {
 }
 
 /// The host's texts by message key; every key a message, every placeholder one of its own.
-fn texts(value: &Json) -> Result<BTreeMap<String, String>, String> {
+fn texts(value: &Json) -> Result<Vec<(String, String)>, String> {
     let members = value
         .as_object()
         .ok_or("must be an object of message keys and texts")?;
-    let mut texts = BTreeMap::new();
+    let mut texts: Vec<(String, String)> = Vec::new();
     for (key, text) in members {
         let text = text
             .as_str()
             .ok_or_else(|| format!("has a text for {key} that is not a string"))?;
         crate::i18n::check_text(key, text)?;
-        texts.insert(key.clone(), text.to_owned());
+        // A key given twice: the last text, as in a JavaScript object.
+        texts.retain(|(given, _)| given != key);
+        texts.push((key.clone(), text.to_owned()));
     }
     Ok(texts)
 }

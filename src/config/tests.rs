@@ -444,7 +444,7 @@ fn the_hosts_texts_are_checked_and_kept() {
         r#"{"texts":{"title":"Link your wearables","button.connect.named":"Link {source}"}}"#,
     )
     .unwrap();
-    assert_eq!(config.texts["title"], "Link your wearables");
+    assert_eq!(config.texts[0].1, "Link your wearables");
     assert_eq!(config.texts.len(), 2);
     let block = Config::from_settings(
         &Settings {
@@ -455,7 +455,7 @@ fn the_hosts_texts_are_checked_and_kept() {
         &[],
     )
     .unwrap();
-    assert_eq!(block.texts["intro"], "Pick one.");
+    assert_eq!(block.texts[0].1, "Pick one.");
 
     let errors =
         config_of_object(r#"{"texts":{"colour":"red","title":"Hi {source}"}}"#).unwrap_err();
@@ -471,5 +471,5 @@ fn the_hosts_texts_are_checked_and_kept() {
         .text("title", "Yours")
         .build()
         .unwrap();
-    assert_eq!(built.texts["title"], "Yours");
+    assert_eq!(built.texts[0].1, "Yours");
 }
