@@ -3,13 +3,10 @@
 
 use crate::returns::{thryve_return, NONCE};
 use crate::support::*;
-use std::cell::Cell;
-use std::rc::Rc;
 use thryve_connect::events::names::{ERROR, SESSION_READY};
 use thryve_connect::protocol::endpoint::{SESSION_PATH, STATUS_PATH};
 use thryve_connect::testing::ATTEMPT_KEY;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
 fn shown_ids(screen: &Fixture) -> Vec<u32> {
@@ -79,19 +76,6 @@ async fn bad_settings_show_the_configuration_error_with_the_elements_names() {
     assert!(screen.by_role("alert").is_none());
 }
 
-/// Counts the screen's events on its element.
-fn count_events(element: &web_sys::HtmlElement) -> (Rc<Cell<u32>>, Closure<dyn Fn()>) {
-    let count = Rc::new(Cell::new(0));
-    let seen = Rc::clone(&count);
-    let listener = Closure::<dyn Fn()>::new(move || seen.set(seen.get() + 1));
-    for name in [SESSION_READY, ERROR] {
-        element
-            .add_event_listener_with_callback(name, listener.as_ref().unchecked_ref())
-            .unwrap();
-    }
-    (count, listener)
-}
-
 #[wasm_bindgen_test]
 async fn unmounting_cancels_every_request_and_nothing_follows() {
     setup();
@@ -101,7 +85,7 @@ async fn unmounting_cancels_every_request_and_nothing_follows() {
         None,
         Some(&format!(r#"{{"statusEndpoint":"{STATUS_PATH}"}}"#)),
     );
-    let (events, _listener) = count_events(&screen.element);
+    let (events, _listener) = count_events(&screen.element, &[SESSION_READY, ERROR]);
     until("the session and status requests", || {
         requests_to(SESSION_PATH).len() == 1 && requests_to(STATUS_PATH).len() == 1
     })

@@ -1,14 +1,10 @@
 //! The connection session: loading, failures and retry, time-outs, and tokens that grow old.
 
 use crate::support::*;
-use std::cell::Cell;
-use std::rc::Rc;
 use thryve_connect::events::names::SESSION_READY;
 use thryve_connect::protocol::endpoint::SESSION_PATH;
 use thryve_connect::protocol::thryve::{REDIRECT_PARAM, SOURCE_PARAM, TOKEN_PARAM};
 use thryve_connect::testing::Navigation;
-use wasm_bindgen::closure::Closure;
-use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
 /// `data-token-max-age` of the old-token tests: one second.
@@ -128,13 +124,7 @@ async fn an_old_token_is_fetched_anew_before_use() {
     );
     let screen = Fixture::new(&[TOKEN_MAX_AGE]);
     // Every session the screen takes in says so with a `session-ready` event.
-    let sessions = Rc::new(Cell::new(0));
-    let seen = Rc::clone(&sessions);
-    let listener = Closure::<dyn Fn()>::new(move || seen.set(seen.get() + 1));
-    screen
-        .element
-        .add_event_listener_with_callback(SESSION_READY, listener.as_ref().unchecked_ref())
-        .unwrap();
+    let (sessions, _listener) = count_events(&screen.element, &[SESSION_READY]);
     ready(&screen).await;
     // The token goes stale after a second; a fresh one is fetched without a click.
     until("the second session taken in", || sessions.get() >= 2).await;

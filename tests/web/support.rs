@@ -2,7 +2,7 @@
 //! screen ([`Fixture`]) with finders by role, accessible name and text, the page's address and
 //! storage, and waiting: [`tick`] lets the reactive system run once, [`until`] waits for a state.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use thryve_connect::protocol::endpoint::SESSION_PATH;
 use thryve_connect::protocol::thryve::{
@@ -375,4 +375,17 @@ pub async fn ready(fixture: &Fixture) {
             .is_some_and(|b| !b.has_attribute("disabled"))
     })
     .await;
+}
+
+/// Counts the events named `names` on `element` (keep the closure alive while counting).
+pub fn count_events(element: &HtmlElement, names: &[&str]) -> (Rc<Cell<u32>>, Closure<dyn Fn()>) {
+    let count = Rc::new(Cell::new(0));
+    let seen = Rc::clone(&count);
+    let listener = Closure::<dyn Fn()>::new(move || seen.set(seen.get() + 1));
+    for name in names {
+        element
+            .add_event_listener_with_callback(name, listener.as_ref().unchecked_ref())
+            .unwrap();
+    }
+    (count, listener)
 }
