@@ -36,6 +36,17 @@ impl ConfigBuilder {
         self
     }
 
+    /// Sets `name` in the object-valued setting `key` (`headers`, `texts`), creating it.
+    fn set_member(self, key: &str, name: &str, value: String) -> Self {
+        let mut members = self
+            .object
+            .get(key)
+            .cloned()
+            .unwrap_or(Json::Object(Vec::new()));
+        members.set(name, Json::String(value));
+        self.set(key, members)
+    }
+
     /// The host's token endpoint (absolute, or relative to the page).
     pub fn token_endpoint(self, url: impl Into<String>) -> Self {
         self.set("tokenEndpoint", url.into())
@@ -148,25 +159,13 @@ impl ConfigBuilder {
 
     /// An extra request header for the token and status endpoints (e.g. `Authorization`).
     pub fn header(self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        let mut headers = self
-            .object
-            .get("headers")
-            .cloned()
-            .unwrap_or(Json::Object(Vec::new()));
-        headers.set(&name.into(), Json::String(value.into()));
-        self.set("headers", headers)
+        self.set_member("headers", &name.into(), value.into())
     }
 
     /// The host's own wording for a message, in the screen's language: `"title"`, `"intro"`,
     /// `"button.connect"`, `"summary.connected.other"`, … (the keys of `locales/en.txt`).
     pub fn text(self, key: impl Into<String>, text: impl Into<String>) -> Self {
-        let mut texts = self
-            .object
-            .get("texts")
-            .cloned()
-            .unwrap_or(Json::Object(Vec::new()));
-        texts.set(&key.into(), Json::String(text.into()));
-        self.set("texts", texts)
+        self.set_member("texts", &key.into(), text.into())
     }
 
     /// Tells this screen apart from others on the page (see [`Config::screen_key`]).
