@@ -256,6 +256,12 @@ fn load(code: &str) -> Option<Table> {
 impl Messages {
     /// The messages for a code from [`available`]; English for anything else.
     pub fn new(code: &str) -> Messages {
+        Messages::with_texts(code, &[])
+    }
+
+    /// [`Messages::new`] with the host's own texts over the table (keys checked by
+    /// [`check_text`]).
+    pub fn with_texts(code: &str, texts: &[(String, String)]) -> Messages {
         let english = || {
             load(DEFAULT_LOCALE).unwrap_or(Table {
                 code: DEFAULT_LOCALE,
@@ -263,32 +269,19 @@ impl Messages {
                 entries: Vec::new(),
             })
         };
-        let inner = match load(code) {
-            Some(table) if table.code != DEFAULT_LOCALE => Inner {
-                table,
-                fallback: Some(english()),
-                texts: Vec::new(),
-            },
-            _ => Inner {
-                table: english(),
-                fallback: None,
-                texts: Vec::new(),
-            },
+        let (table, fallback) = match load(code) {
+            Some(table) if table.code != DEFAULT_LOCALE => (table, Some(english())),
+            _ => (english(), None),
         };
-        Messages(Arc::new(inner))
-    }
-
-    /// [`Messages::new`] with the host's own texts over the table (keys checked by
-    /// [`check_text`]).
-    pub fn with_texts(code: &str, texts: &[(String, String)]) -> Messages {
-        let mut messages = Messages::new(code);
-        if let Some(inner) = Arc::get_mut(&mut messages.0) {
-            inner.texts = texts
-                .iter()
-                .map(|(key, text)| (key.clone(), keep(text)))
-                .collect();
-        }
-        messages
+        let texts = texts
+            .iter()
+            .map(|(key, text)| (key.clone(), keep(text)))
+            .collect();
+        Messages(Arc::new(Inner {
+            table,
+            fallback,
+            texts,
+        }))
     }
 
     /// A host's text for `key`, if it gave one.
