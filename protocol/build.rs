@@ -6,6 +6,17 @@
 
 use std::{env, fs, path::PathBuf};
 
+/// `de` or `pt-BR`: 2-3 lowercase letters, then optionally `-` and two uppercase letters.
+fn is_locale_code(code: &str) -> bool {
+    let (language, region) = match code.split_once('-') {
+        Some((language, region)) => (language, Some(region)),
+        None => (code, None),
+    };
+    (2..=3).contains(&language.len())
+        && language.bytes().all(|b| b.is_ascii_lowercase())
+        && region.is_none_or(|r| r.len() == 2 && r.bytes().all(|b| b.is_ascii_uppercase()))
+}
+
 fn main() {
     let dir = PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("set by cargo")).join("locales");
     println!("cargo:rerun-if-changed={}", dir.display());
@@ -20,8 +31,9 @@ fn main() {
     locales.sort();
     for (code, path) in &locales {
         assert!(
-            !code.is_empty() && code.chars().all(|c| c.is_ascii_lowercase()),
-            "locale file names are lowercase ISO 639-1 codes: {}",
+            is_locale_code(code),
+            "locale file names are a lowercase ISO 639-1 code, with an uppercase region if the \
+             language has one (\"de\", \"pt-BR\"): {}",
             path.display()
         );
         println!("cargo:rerun-if-changed={}", path.display());

@@ -90,6 +90,14 @@ messages! {
     SearchCount => "search.count",
     /// "No data source matches “{query}”."
     SearchNone => "search.none",
+    /// "Connected since {date}" (the status endpoint's `since`)
+    StateSince => "state.since",
+    /// "Last data: {date}" (the status endpoint's `lastData`)
+    StateLastData => "state.last_data",
+    /// The status endpoint's `needsReconnect`.
+    StateNeedsReconnect => "state.needs_reconnect",
+    ButtonReconnect => "button.reconnect",
+    ButtonReconnectNamed => "button.reconnect.named",
 }
 
 /// The messages that depend on a number: their keys take a CLDR plural category as a suffix.
@@ -165,12 +173,36 @@ pub fn primary_subtag(tag: &str) -> Option<String> {
     well_formed.then(|| primary.to_ascii_lowercase())
 }
 
-/// The first candidate language there is a file for, else [`DEFAULT_LOCALE`].
+/// The language there is a file for that serves `tag` best: the same language and region
+/// ("pt-BR"), else the language alone ("pt"), else the language in any region ("pt-PT" is served
+/// by "pt-BR" rather than by another language).
+pub fn best_match(tag: &str) -> Option<&'static str> {
+    let primary = primary_subtag(tag)?;
+    let language_of = |code: &str| code.split('-').next() == Some(primary.as_str());
+    // The region is the first two-letter subtag after the language (a script may come between).
+    let region = tag
+        .trim()
+        .split(['-', '_'])
+        .skip(1)
+        .find(|p| p.len() == 2 && p.chars().all(|c| c.is_ascii_alphabetic()));
+    let exact = region.and_then(|region| {
+        available().find(|code| {
+            language_of(code)
+                && code
+                    .split_once('-')
+                    .is_some_and(|(_, r)| r.eq_ignore_ascii_case(region))
+        })
+    });
+    exact
+        .or_else(|| available().find(|code| *code == primary))
+        .or_else(|| available().find(|code| language_of(code)))
+}
+
+/// The first candidate language there is a file for ([`best_match`]), else [`DEFAULT_LOCALE`].
 pub fn negotiate<'a>(candidates: impl IntoIterator<Item = &'a str>) -> &'static str {
     candidates
         .into_iter()
-        .filter_map(primary_subtag)
-        .find_map(|code| available().find(|c| *c == code))
+        .find_map(best_match)
         .unwrap_or(DEFAULT_LOCALE)
 }
 
@@ -415,7 +447,7 @@ mod tests {
     #[test]
     fn the_shipped_languages_are_there() {
         let codes: Vec<_> = available().collect();
-        for code in ["de", "en", "es", "fr"] {
+        for code in ["de", "en", "es", "fr", "it", "nl", "pl", "pt-BR"] {
             assert!(codes.contains(&code), "missing {code}");
         }
     }
@@ -511,6 +543,24 @@ mod tests {
     }
 
     #[test]
+    fn every_language_has_a_line_for_each_plural_category_it_counts_sources_in() {
+        // CLDR's categories for whole numbers below a million (`many` in French, Spanish,
+        // Italian and Portuguese is for millions; `other` is checked above).
+        let categories = |code: &str| match code {
+            "pl" => &["one", "few", "many"][..],
+            _ => &["one"][..],
+        };
+        for table in tables() {
+            for msg in PLURALS {
+                for category in categories(table.code) {
+                    let key = format!("{}.{category}", msg.key());
+                    assert!(table.get(&key).is_some(), "{} lacks {key}", table.code);
+                }
+            }
+        }
+    }
+
+    #[test]
     fn parse_rejects_broken_lines() {
         assert_eq!(parse("xx", "a = b\nbroken\n").unwrap_err().line, 2);
         assert!(
@@ -526,10 +576,21 @@ mod tests {
     #[test]
     fn negotiation() {
         assert_eq!(negotiate(["de-AT"]), "de");
-        assert_eq!(negotiate(["it", "fr-CA", "de"]), "fr");
+        assert_eq!(negotiate(["sv", "fr-CA", "de"]), "fr");
         assert_eq!(negotiate(["ES"]), "es");
-        assert_eq!(negotiate(["pt_BR", "x"]), DEFAULT_LOCALE);
+        assert_eq!(negotiate(["sv", "x"]), DEFAULT_LOCALE);
         assert_eq!(negotiate([]), DEFAULT_LOCALE);
+        // Regions: the exact one, then the language alone, then the language in another region,
+        // before the next preference.
+        assert_eq!(negotiate(["pt-BR"]), "pt-BR");
+        assert_eq!(negotiate(["pt_br"]), "pt-BR");
+        assert_eq!(negotiate(["pt", "en"]), "pt-BR");
+        assert_eq!(negotiate(["pt-PT", "en"]), "pt-BR");
+        assert_eq!(negotiate(["PT-Latn-BR"]), "pt-BR");
+        assert_eq!(negotiate(["sv-SE", "pl-PL", "en"]), "pl");
+        assert_eq!(negotiate(["en-GB", "pt-BR"]), "en");
+        assert_eq!(best_match("zz-BR"), None);
+        assert_eq!(best_match("not a tag"), None);
         assert_eq!(primary_subtag("not a tag"), None);
         assert_eq!(primary_subtag("en-"), None);
         assert_eq!(primary_subtag("zh-Hant-TW").as_deref(), Some("zh"));

@@ -20,7 +20,7 @@
 const FILES = { glue: "__TC_GLUE__", wasm: "__TC_WASM__", css: "__TC_CSS__" };
 
 // Keep in sync with protocol/locales/*.txt (a host test checks it).
-const LOCALES = ["de", "en", "es", "fr"];
+const LOCALES = ["de", "en", "es", "fr", "it", "nl", "pl", "pt-BR"];
 
 // The settings' attributes on <thryve-connect> (on a <div> mount: with the `data-` prefix).
 const ATTRIBUTES = [
@@ -76,9 +76,14 @@ function setting(element, settings, attribute) {
 
 function languageGuess(element, settings) {
   const candidates = [setting(element, settings, "locale"), document.documentElement.lang, ...(navigator.languages || [])];
+  // The screen's rule: the language and region, the language alone, the language elsewhere.
   for (const tag of candidates) {
-    const code = (tag || "").trim().split(/[-_]/)[0].toLowerCase();
-    if (LOCALES.includes(code)) return code;
+    const [language, ...rest] = (tag || "").trim().toLowerCase().split(/[-_]/);
+    const region = rest.find((part) => /^[a-z]{2}$/.test(part));
+    const ofLanguage = LOCALES.filter((code) => code.split("-")[0].toLowerCase() === language);
+    const code = ofLanguage.find((c) => c.toLowerCase() === `${language}-${region}`) ||
+      ofLanguage.find((c) => c === language) || ofLanguage[0];
+    if (code) return code;
   }
   return "en";
 }

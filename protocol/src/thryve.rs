@@ -164,14 +164,20 @@ pub fn validate(token: &str) -> Result<String, TokenError> {
     }
 }
 
+/// The language Thryve is asked for: its ISO 639-1 code, without a region ("pt-BR" -> "pt").
+pub fn thryve_language(locale: &str) -> &str {
+    locale.split('-').next().unwrap_or(locale)
+}
+
 /// Thryve's widget answer, as a token endpoint passes it through: `{"type": …, "data": {"url": …}}`
 /// where the URL carries the token, the platform and the language.
+
 pub fn widget_answer(widget_base: &Url, token: &str, locale: &str) -> Value {
     let mut url = widget_base.clone();
     url.query_pairs_mut()
         .append_pair(SESSION_TOKEN_PARAM, token)
         .append_pair("platform", "web")
-        .append_pair("lang", locale);
+        .append_pair("lang", thryve_language(locale));
     serde_json::json!({ "type": WIDGET_ANSWER_TYPE, "data": { "url": url.as_str() } })
 }
 

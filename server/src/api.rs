@@ -263,11 +263,12 @@ fn requested_locale(headers: &HeaderMap, body: &Bytes) -> Result<Option<String>,
             "locale must be a string",
         )
     })?;
-    let Some(locale) = request.locale.map(|locale| locale.to_ascii_lowercase()) else {
+    let Some(locale) = request.locale else {
         return Ok(None);
     };
-    // The token endpoint accepts the screen's own languages (Thryve's full list is unconfirmed).
-    if !LOCALES.contains(&locale.as_str()) {
+    // The token endpoint accepts the screen's own languages, in any case ("pt-br" is "pt-BR");
+    // Thryve's full list is unconfirmed.
+    let Some(locale) = LOCALES.iter().find(|code| code.eq_ignore_ascii_case(&locale)) else {
         return Err(Reject::Json(
             StatusCode::BAD_REQUEST,
             json!({
@@ -276,8 +277,8 @@ fn requested_locale(headers: &HeaderMap, body: &Bytes) -> Result<Option<String>,
                 "supported": LOCALES,
             }),
         ));
-    }
-    Ok(Some(locale))
+    };
+    Ok(Some((*locale).to_owned()))
 }
 
 /// The sandbox's answer in the shape of Thryve's widget response.

@@ -16,7 +16,7 @@ use std::fmt;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 use thryve_connect_protocol::json::Json;
-use thryve_connect_protocol::thryve::{token_of, TokenError};
+use thryve_connect_protocol::thryve::{thryve_language, token_of, TokenError};
 use thryve_connect_protocol::SourceId;
 use url::Url;
 
@@ -298,7 +298,7 @@ impl Thryve {
             .with_token(user_id, |end_user_id| async move {
                 let mut body = serde_json::json!({ "endUserId": end_user_id });
                 if let Some(locale) = locale {
-                    body["locale"] = Value::from(locale);
+                    body["locale"] = Value::from(thryve_language(locale));
                 }
                 self.call("widget/v6/connection", |r| r.json(&body)).await
             })

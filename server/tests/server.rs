@@ -402,7 +402,7 @@ async fn bad_input_gets_a_clear_4xx() {
     assert_eq!(klingon.status(), 400);
     let body: Value = klingon.json().await.unwrap();
     assert_eq!(body["error"], "unsupported_locale");
-    assert_eq!(body["supported"], json!(["de", "en", "es", "fr"]));
+    assert_eq!(body["supported"], json!(["de", "en", "es", "fr", "it", "nl", "pl", "pt-BR"]));
 
     let broken = post()
         .header("content-type", "application/json")
@@ -758,6 +758,21 @@ async fn live_session_sends_exactly_what_thryve_expects() {
             "/widget/v6/connection",
             "/widget/v6/connection"
         ]
+    );
+
+    // A language with a region: accepted in any case, Thryve is asked for the language alone.
+    let brazil = client()
+        .post(format!("{base}{SESSION_PATH}"))
+        .header(DEFAULT_USER_HEADER, "alice@example.com")
+        .json(&json!({ "locale": "pt-br" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(brazil.status(), 200);
+    let body = stub.lock().unwrap().requests.last().unwrap().2.clone();
+    assert_eq!(
+        serde_json::from_str::<Value>(&body).unwrap(),
+        json!({ "endUserId": "end-user-token-123", "locale": "pt" })
     );
 }
 

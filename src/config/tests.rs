@@ -223,10 +223,12 @@ fn locale_preference_order() {
     };
     assert_eq!(pick(Some("es")), "es");
     assert_eq!(
-        pick(Some("it")),
+        pick(Some("sv")),
         "fr",
         "unsupported explicit locale falls through"
     );
+    assert_eq!(pick(Some("pt-br")), "pt-BR");
+    assert_eq!(pick(Some("pt-PT")), "pt-BR", "the language in another region");
     assert_eq!(pick(None), "fr");
     assert_eq!(pick(Some("")), "fr");
 }
