@@ -5,16 +5,14 @@
 //! before its body is read.
 
 use crate::browser::Timer;
-use crate::catalogue::SourceId;
 use crate::config::{Config, Credentials};
 use crate::events::ErrorKind;
 use crate::host::{GetSession, GetStatus, HostSession, HostStatus, SessionAsk};
 use crate::token::Session;
 use futures::future::{select, Either, LocalBoxFuture};
 use gloo_net::http::{Request, RequestBuilder, Response};
-use std::collections::BTreeSet;
 use std::fmt;
-use thryve_connect_protocol::endpoint::{user_key_of, SessionRequest};
+use thryve_connect_protocol::endpoint::{user_key_of, SessionRequest, StatusAnswer};
 use thryve_connect_protocol::json::Json;
 use thryve_connect_protocol::thryve::{token_of, validate, TokenError};
 use url::Url;
@@ -47,9 +45,10 @@ impl fmt::Display for ApiError {
             ApiError::Timeout => f.write_str("no answer in time"),
             ApiError::Status(code) => write!(f, "HTTP status {code}"),
             ApiError::Token(error) => error.fmt(f),
-            ApiError::BadStatusBody => {
-                f.write_str("the status endpoint's answer is not {\"connected\":[...]}")
-            }
+            ApiError::BadStatusBody => f.write_str(
+                "the status endpoint's answer is not {\"connected\":[...]} with source IDs or \
+                 {\"id\", \"since\", \"lastData\", \"needsReconnect\"} objects (times in RFC 3339)",
+            ),
             ApiError::Rejected(reason) => write!(f, "the host's callback failed: {reason}"),
         }
     }
@@ -286,10 +285,14 @@ pub async fn host_status(
     get: &GetStatus,
     timeout_ms: u32,
     cancel: Option<&AbortSignal>,
-) -> Result<BTreeSet<SourceId>, ApiError> {
+) -> Result<StatusAnswer, ApiError> {
     let deadline = Deadline::new(timeout_ms, cancel);
     match deadline.race(get.call(deadline.signal())).await? {
-        Ok(HostStatus::Connected(ids)) => Ok(ids),
+        Ok(HostStatus::Connected(connected)) => Ok(StatusAnswer {
+            connected,
+            ..StatusAnswer::default()
+        }),
+        Ok(HostStatus::Detailed(answer)) => Ok(answer),
         Ok(HostStatus::Answer(text)) => {
             crate::status::parse_status(&text).ok_or(ApiError::BadStatusBody)
         }
@@ -297,13 +300,13 @@ pub async fn host_status(
     }
 }
 
-/// Reads the host's status endpoint: the IDs of the connected sources.
+/// Reads the host's status endpoint: the connected sources, and what it says about them.
 pub async fn fetch_status(
     endpoint: &Url,
     access: &Access,
     timeout_ms: u32,
     cancel: Option<&AbortSignal>,
-) -> Result<BTreeSet<SourceId>, ApiError> {
+) -> Result<StatusAnswer, ApiError> {
     let deadline = Deadline::new(timeout_ms, cancel);
     let response = access
         .apply(Request::get(endpoint.as_str()).header("Accept", "application/json"))

@@ -254,6 +254,25 @@ pub fn plural_category(code: &str, count: usize) -> String {
     String::from(rules.select(count as f64))
 }
 
+/// A moment as the language `code` writes a date ("31 Jan 2026"), with the time of day when
+/// `with_time`, in the user's time zone (`Intl.DateTimeFormat`, medium date, short time).
+#[cfg(target_arch = "wasm32")]
+pub fn format_date(code: &str, ms: i64, with_time: bool) -> Option<String> {
+    let locales = js_sys::Array::of1(&JsValue::from_str(code));
+    let options = js_sys::Object::new();
+    js_sys::Reflect::set(&options, &"dateStyle".into(), &"medium".into()).ok()?;
+    if with_time {
+        js_sys::Reflect::set(&options, &"timeStyle".into(), &"short".into()).ok()?;
+    }
+    let format = js_sys::Intl::DateTimeFormat::new(&locales, &options);
+    let date = js_sys::Date::new(&JsValue::from_f64(ms as f64));
+    format
+        .format()
+        .call1(&JsValue::UNDEFINED, &date)
+        .ok()?
+        .as_string()
+}
+
 /// The page's language (`<html lang>`) and then the browser's, most preferred first.
 pub fn preferred_languages() -> Vec<String> {
     let Some(window) = window() else {

@@ -35,6 +35,9 @@ pub enum HostSession {
 pub enum HostStatus {
     /// The IDs of the connected sources.
     Connected(BTreeSet<SourceId>),
+    /// The connected sources with what the host knows about them (since when, last data,
+    /// whether to reconnect), as the status endpoint's richer answer says it.
+    Detailed(thryve_connect_protocol::endpoint::StatusAnswer),
     /// The status endpoint's answer, as JSON text (`{"connected":[1,11]}`).
     Answer(String),
 }

@@ -379,6 +379,25 @@ impl Messages {
     }
 }
 
+impl Messages {
+    /// A moment in this language's date format, with the time of day when `with_time`, in the
+    /// user's time zone: the browser's `Intl.DateTimeFormat`. Without a browser (server
+    /// rendering, host tests) the UTC date and time as RFC 3339 writes them stand in.
+    pub fn date(&self, ms: i64, with_time: bool) -> String {
+        #[cfg(target_arch = "wasm32")]
+        if let Some(text) = crate::browser::format_date(self.code(), ms, with_time) {
+            return text;
+        }
+        let text = thryve_connect_protocol::timestamp::format(ms);
+        let (date, time) = text.split_once('T').unwrap_or((&text, ""));
+        if with_time {
+            format!("{date} {}", time.get(..5).unwrap_or(time))
+        } else {
+            date.to_owned()
+        }
+    }
+}
+
 /// The CLDR plural category of `count` in language `code`: the browser's `Intl.PluralRules`.
 /// Without a browser (server rendering, host tests) English's rule stands in: the screen renders
 /// no count on the server (the list's line shows its loading note there).

@@ -66,9 +66,10 @@ pub struct Offers {
     pub disconnect: bool,
 }
 
-/// Reads the status endpoint's answer: `{"connected":[1,11]}`.
-pub fn parse_status(body: &str) -> Option<BTreeSet<SourceId>> {
-    StatusAnswer::parse(body).map(|answer| answer.connected)
+/// Reads the status endpoint's answer: `{"connected":[1,11]}`, entries optionally objects with
+/// `since`, `lastData` and `needsReconnect` (see [`StatusAnswer`]).
+pub fn parse_status(body: &str) -> Option<StatusAnswer> {
+    StatusAnswer::parse(body)
 }
 
 /// The states this browser has seen, by source: what localStorage keeps between visits.
@@ -172,13 +173,25 @@ mod tests {
 
     #[test]
     fn status_body() {
+        let ids = |body: &str| parse_status(body).map(|answer| answer.connected);
         assert_eq!(
-            parse_status(r#"{"connected":[1,11]}"#),
+            ids(r#"{"connected":[1,11]}"#),
             Some(BTreeSet::from([1, 11]))
         );
         assert_eq!(
-            parse_status(r#"{"connected":[],"extra":true}"#),
+            ids(r#"{"connected":[],"extra":true}"#),
             Some(BTreeSet::new())
+        );
+        let detailed = parse_status(r#"{"connected":[{"id":1,"needsReconnect":true},11]}"#);
+        assert_eq!(
+            detailed.map(|answer| (answer.connected, answer.details.get(&1).copied())),
+            Some((
+                BTreeSet::from([1, 11]),
+                Some(thryve_connect_protocol::endpoint::Connection {
+                    needs_reconnect: true,
+                    ..Default::default()
+                })
+            ))
         );
         assert_eq!(parse_status(r#"{"connected":["1"]}"#), None);
         assert_eq!(parse_status(r#"{"connected":[-1]}"#), None);

@@ -3,8 +3,9 @@
 
 use crate::catalogue::SourceId;
 use crate::json::Json;
+use crate::timestamp;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// `POST`: a new connection session for the signed-in user. Answers Thryve's widget answer
 /// (or `{"connectionSessionToken": "…"}`).
@@ -59,24 +60,98 @@ pub fn with_user_key(mut answer: serde_json::Value, user: &str) -> serde_json::V
     answer
 }
 
-/// The status endpoint's answer: `{"connected":[1,11]}`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// What the status endpoint may tell about a connected source beyond that it is connected.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Connection {
+    /// When it was connected (`since`), in milliseconds since the Unix epoch.
+    pub since_ms: Option<i64>,
+    /// When data last arrived from it (`lastData`), in milliseconds since the Unix epoch.
+    pub last_data_ms: Option<i64>,
+    /// Whether the user must connect it again (`needsReconnect`: its authorisation expired or
+    /// was withdrawn at the source).
+    pub needs_reconnect: bool,
+}
+
+impl Connection {
+    /// Whether there is nothing beyond "connected" (the plain ID form says all).
+    pub fn is_plain(&self) -> bool {
+        *self == Connection::default()
+    }
+}
+
+/// The status endpoint's answer: `{"connected":[1,11]}`, where an entry may also be an object
+/// with more to say: `{"id":1,"since":"2026-01-31T10:00:00Z","lastData":"…","needsReconnect":false}`
+/// (every field but `id` optional; the times RFC 3339; unknown fields ignored).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct StatusAnswer {
     /// The IDs of the connected sources.
     pub connected: BTreeSet<SourceId>,
+    /// What the answer said about some of them, by ID (not every connected source has an entry).
+    pub details: BTreeMap<SourceId, Connection>,
 }
 
 impl StatusAnswer {
-    /// Reads an answer; `None` when it is not `{"connected":[…]}` with source IDs.
+    /// Reads an answer; `None` when it is not `{"connected":[…]}` with source IDs or entries as
+    /// above (a time that is not RFC 3339, a `needsReconnect` that is not a boolean, … make the
+    /// whole answer unreadable, as a bad ID does).
     pub fn parse(body: &str) -> Option<StatusAnswer> {
         let json = Json::parse(body).ok()?;
-        // Inserted one by one: `collect` into a BTreeSet would pull a sort into the wasm.
-        let mut connected = BTreeSet::new();
-        for id in json.get("connected")?.as_array()? {
-            connected.insert(id.as_u64().and_then(|id| SourceId::try_from(id).ok())?);
+        let mut answer = StatusAnswer::default();
+        for entry in json.get("connected")?.as_array()? {
+            let id = match entry {
+                Json::Object(_) => {
+                    let id = entry.get("id")?;
+                    let time = |name: &str| match entry.get(name) {
+                        None | Some(Json::Null) => Some(None),
+                        Some(value) => timestamp::parse(value.as_str()?).map(Some),
+                    };
+                    let needs_reconnect = match entry.get("needsReconnect") {
+                        None | Some(Json::Null) => false,
+                        Some(value) => value.as_bool()?,
+                    };
+                    let connection = Connection {
+                        since_ms: time("since")?,
+                        last_data_ms: time("lastData")?,
+                        needs_reconnect,
+                    };
+                    let id = source_id(id)?;
+                    if !connection.is_plain() {
+                        answer.details.insert(id, connection);
+                    }
+                    id
+                }
+                _ => source_id(entry)?,
+            };
+            // Inserted one by one: `collect` into a BTreeSet would pull a sort into the wasm.
+            answer.connected.insert(id);
         }
-        Some(StatusAnswer { connected })
+        Some(answer)
     }
+
+    /// The answer's JSON: plain IDs, and objects for the sources with details.
+    pub fn to_json(&self) -> Json {
+        let entries = self.connected.iter().map(|id| {
+            let Some(connection) = self.details.get(id).filter(|c| !c.is_plain()) else {
+                return Json::from(*id);
+            };
+            let mut entry = Json::object([("id", (*id).into())]);
+            if let Some(since) = connection.since_ms {
+                entry.set("since", timestamp::format(since).into());
+            }
+            if let Some(last) = connection.last_data_ms {
+                entry.set("lastData", timestamp::format(last).into());
+            }
+            if connection.needs_reconnect {
+                entry.set("needsReconnect", true.into());
+            }
+            entry
+        });
+        Json::object([("connected", Json::Array(entries.collect()))])
+    }
+}
+
+fn source_id(value: &Json) -> Option<SourceId> {
+    value.as_u64().and_then(|id| SourceId::try_from(id).ok())
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
@@ -130,11 +205,51 @@ mod tests {
         assert_eq!(StatusAnswer::parse(r#"{"connected":[1.5]}"#), None);
         assert_eq!(StatusAnswer::parse(r#"{"connected":null}"#), None);
         assert_eq!(
-            serde_json::to_string(&StatusAnswer {
-                connected: BTreeSet::from([8, 2])
-            })
-            .unwrap(),
+            StatusAnswer {
+                connected: BTreeSet::from([8, 2]),
+                details: BTreeMap::new(),
+            }
+            .to_json()
+            .to_string(),
             r#"{"connected":[2,8]}"#
         );
+    }
+
+    #[test]
+    fn status_answers_with_details() {
+        let body = r#"{"connected":[{"id":1,"since":"2026-01-31T10:00:00Z","lastData":"2026-11-30T08:15:00+01:00","needsReconnect":true,"extra":"ignored"},11,{"id":8},{"id":2,"since":null,"needsReconnect":false}]}"#;
+        let answer = StatusAnswer::parse(body).unwrap();
+        assert_eq!(answer.connected, BTreeSet::from([1, 2, 8, 11]));
+        assert_eq!(
+            answer.details,
+            BTreeMap::from([(
+                1,
+                Connection {
+                    since_ms: Some(1_769_853_600_000),
+                    last_data_ms: Some(timestamp::parse("2026-11-30T07:15:00Z").unwrap()),
+                    needs_reconnect: true,
+                }
+            )])
+        );
+        // Written back: objects only where there is something to say, times in UTC.
+        assert_eq!(
+            answer.to_json().to_string(),
+            r#"{"connected":[{"id":1,"since":"2026-01-31T10:00:00Z","lastData":"2026-11-30T07:15:00Z","needsReconnect":true},2,8,11]}"#
+        );
+        assert_eq!(
+            StatusAnswer::parse(&answer.to_json().to_string()),
+            Some(answer)
+        );
+        for bad in [
+            r#"{"connected":[{}]}"#,
+            r#"{"connected":[{"id":"1"}]}"#,
+            r#"{"connected":[{"id":1,"since":"yesterday"}]}"#,
+            r#"{"connected":[{"id":1,"since":1769853600000}]}"#,
+            r#"{"connected":[{"id":1,"lastData":"2026-01-31"}]}"#,
+            r#"{"connected":[{"id":1,"needsReconnect":"true"}]}"#,
+            r#"{"connected":[{"id":1},[2]]}"#,
+        ] {
+            assert_eq!(StatusAnswer::parse(bad), None, "{bad}");
+        }
     }
 }

@@ -8,6 +8,7 @@
 //! - [`endpoint`]: the token and status endpoints the screen calls: paths, the trusted user
 //!   header's default name, and the JSON each side sends.
 //! - [`json`]: the small JSON reader and writer the browser build uses instead of `serde_json`.
+//! - [`timestamp`]: RFC 3339 times (the status endpoint's) to and from epoch milliseconds.
 //! - [`LOCALES`] and [`LOCALE_FILES`]: the screen's languages, one `locales/*.txt` each.
 
 #![warn(missing_docs)]
@@ -16,6 +17,7 @@ pub mod catalogue;
 pub mod endpoint;
 pub mod json;
 pub mod thryve;
+pub mod timestamp;
 
 include!(concat!(env!("OUT_DIR"), "/locales.rs"));
 

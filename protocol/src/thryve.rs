@@ -170,8 +170,7 @@ pub fn thryve_language(locale: &str) -> &str {
 }
 
 /// Thryve's widget answer, as a token endpoint passes it through: `{"type": …, "data": {"url": …}}`
-/// where the URL carries the token, the platform and the language.
-
+/// where the URL carries the token, the platform and the language (Thryve's: [`thryve_language`]).
 pub fn widget_answer(widget_base: &Url, token: &str, locale: &str) -> Value {
     let mut url = widget_base.clone();
     url.query_pairs_mut()

@@ -268,7 +268,10 @@ fn requested_locale(headers: &HeaderMap, body: &Bytes) -> Result<Option<String>,
     };
     // The token endpoint accepts the screen's own languages, in any case ("pt-br" is "pt-BR");
     // Thryve's full list is unconfirmed.
-    let Some(locale) = LOCALES.iter().find(|code| code.eq_ignore_ascii_case(&locale)) else {
+    let Some(locale) = LOCALES
+        .iter()
+        .find(|code| code.eq_ignore_ascii_case(&locale))
+    else {
         return Err(Reject::Json(
             StatusCode::BAD_REQUEST,
             json!({
@@ -344,12 +347,16 @@ async fn connection_status(
     headers: HeaderMap,
 ) -> Result<Response, Reject> {
     let user = identify(&backend, &headers)?;
-    let connected = match backend.as_ref() {
+    let answer: StatusAnswer = match backend.as_ref() {
         Backend::Live { thryve, .. } => match thryve.status(&user).await {
-            Ok(connected) => connected,
+            Ok(answer) => answer,
             Err(err) => return Ok(upstream_error("v5/userInformation", err)),
         },
         Backend::Sandbox(sandbox) => sandbox.connected(&user),
     };
-    Ok(Json(StatusAnswer { connected }).into_response())
+    Ok((
+        [(header::CONTENT_TYPE, "application/json")],
+        answer.to_json().to_string(),
+    )
+        .into_response())
 }

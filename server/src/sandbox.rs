@@ -7,10 +7,11 @@
 
 use rand::Rng;
 use serde::Serialize;
-use std::collections::{BTreeSet, HashMap, VecDeque};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::fmt;
 use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use thryve_connect_protocol::endpoint::{Connection, StatusAnswer};
 use thryve_connect_protocol::SourceId;
 
 /// How the sandbox's token endpoint behaves (switchable at run time, for tests and demos).
@@ -82,8 +83,10 @@ struct State {
     expiry: VecDeque<(Instant, String)>,
     /// Each user's live tokens, oldest first; users without one have no entry.
     by_user: HashMap<String, VecDeque<String>>,
-    /// Users with at least one connected source; others have no entry.
-    connected: HashMap<String, BTreeSet<SourceId>>,
+    /// Users with at least one connected source; others have no entry. Each connection has
+    /// everything the richer status answer can say: since when, last data (the sandbox's data
+    /// "arrives" when the source is connected), whether it must be connected again.
+    connected: HashMap<String, BTreeMap<SourceId, Connection>>,
     log: VecDeque<LogEntry>,
     fault: SessionFault,
     no_user_key: bool,
@@ -147,6 +150,13 @@ impl fmt::Display for TokenProblem {
 }
 
 impl std::error::Error for TokenProblem {}
+
+/// Now, in milliseconds since the Unix epoch, to the second.
+fn now_ms() -> i64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| {
+        i64::try_from(d.as_secs()).unwrap_or(i64::MAX / 1000) * 1000
+    })
+}
 
 impl Sandbox {
     /// An empty sandbox whose tokens live for `ttl`; `log` keeps a log (for the test hooks).
@@ -238,26 +248,48 @@ impl Sandbox {
         })
     }
 
-    /// The sources `user` has connected.
-    pub fn connected(&self, user: &str) -> BTreeSet<SourceId> {
-        self.with(|s| s.connected.get(user).cloned().unwrap_or_default())
+    /// The sources `user` has connected, with their details: the status endpoint's answer.
+    pub fn connected(&self, user: &str) -> StatusAnswer {
+        let connections = self.with(|s| s.connected.get(user).cloned().unwrap_or_default());
+        StatusAnswer {
+            connected: connections.keys().copied().collect(),
+            details: connections,
+        }
     }
 
-    /// Connects or disconnects a source for `user`.
+    /// Connects or disconnects a source for `user`. Connecting one that is connected already
+    /// (a reconnect) keeps its `since` and clears `needsReconnect`.
     pub fn set_connected(&self, user: &str, source: SourceId, connected: bool) {
         self.with(|s| {
             if connected {
-                s.connected
+                let now = now_ms();
+                let connection = s
+                    .connected
                     .entry(user.to_owned())
                     .or_default()
-                    .insert(source);
-            } else if let Some(set) = s.connected.get_mut(user) {
-                set.remove(&source);
-                if set.is_empty() {
+                    .entry(source)
+                    .or_insert(Connection {
+                        since_ms: Some(now),
+                        ..Connection::default()
+                    });
+                connection.last_data_ms = Some(now);
+                connection.needs_reconnect = false;
+            } else if let Some(sources) = s.connected.get_mut(user) {
+                sources.remove(&source);
+                if sources.is_empty() {
                     s.connected.remove(user);
                 }
             }
         });
+    }
+
+    /// Marks a connected source as needing a reconnect (its authorisation expired at the
+    /// source, as a demo and test hook); `false` when it is not connected.
+    pub fn set_needs_reconnect(&self, user: &str, source: SourceId, needs: bool) -> bool {
+        self.with(|s| {
+            let connection = s.connected.get_mut(user).and_then(|c| c.get_mut(&source));
+            connection.map(|c| c.needs_reconnect = needs).is_some()
+        })
     }
 
     /// Adds to the log, when the sandbox keeps one (the last [`LOG_ENTRIES`] entries, each
@@ -317,8 +349,11 @@ mod tests {
         sandbox.set_connected("alice", 1, true);
         sandbox.set_connected("alice", 11, true);
         sandbox.set_connected("alice", 1, false);
-        assert_eq!(sandbox.connected("alice"), BTreeSet::from([11]));
-        assert!(sandbox.connected("bob").is_empty());
+        assert_eq!(
+            sandbox.connected("alice").connected,
+            std::collections::BTreeSet::from([11])
+        );
+        assert!(sandbox.connected("bob").connected.is_empty());
     }
 
     fn sizes(sandbox: &Sandbox) -> (usize, usize, usize, usize) {
@@ -392,7 +427,34 @@ mod tests {
         sandbox.set_connected("alice", 1, true);
         sandbox.set_connected("alice", 1, false);
         assert_eq!(sizes(&sandbox).3, 0);
-        assert!(sandbox.connected("alice").is_empty());
+        assert!(sandbox.connected("alice").connected.is_empty());
+    }
+
+    #[test]
+    fn connections_say_since_when_last_data_and_reconnect() {
+        let sandbox = Sandbox::new(Duration::from_secs(60), false);
+        let before = now_ms();
+        assert_eq!(before % 1000, 0, "whole seconds");
+        sandbox.set_connected("alice", 1, true);
+        let first = sandbox.connected("alice").details[&1];
+        assert!(first.since_ms.is_some_and(|t| t >= before));
+        assert_eq!(first.last_data_ms, first.since_ms);
+        assert!(!first.needs_reconnect);
+
+        assert!(sandbox.set_needs_reconnect("alice", 1, true));
+        assert!(
+            !sandbox.set_needs_reconnect("alice", 8, true),
+            "not connected"
+        );
+        assert!(!sandbox.set_needs_reconnect("bob", 1, true));
+        assert!(sandbox.connected("alice").details[&1].needs_reconnect);
+        assert!(sandbox.connected("bob").details.is_empty());
+
+        // A reconnect keeps `since` and clears the flag.
+        sandbox.set_connected("alice", 1, true);
+        let again = sandbox.connected("alice").details[&1];
+        assert_eq!(again.since_ms, first.since_ms);
+        assert!(!again.needs_reconnect);
     }
 
     fn entry(token: &str) -> LogEntry {

@@ -52,6 +52,7 @@ pub fn router(sandbox: Arc<Sandbox>, test_hooks: bool) -> Router {
             .route(&path("_test/log"), get(log))
             .route(&path("_test/fault"), post(set_fault))
             .route(&path("_test/expire-tokens"), post(expire_tokens))
+            .route(&path("_test/needs-reconnect"), post(needs_reconnect))
     } else {
         pages
     };
@@ -306,6 +307,31 @@ async fn set_fault(State(sandbox): Shared, Json(request): Json<FaultRequest>) ->
         sandbox.set_sends_user_key(send);
     }
     StatusCode::NO_CONTENT
+}
+
+#[derive(serde::Deserialize)]
+struct ReconnectRequest {
+    /// The sandbox user (the `x-user-id` header's value or the sandbox cookie's).
+    user: String,
+    source: SourceId,
+    #[serde(default = "yes")]
+    needs: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// Marks a user's connected source as needing a reconnect: `404` when it is not connected.
+async fn needs_reconnect(
+    State(sandbox): Shared,
+    Json(request): Json<ReconnectRequest>,
+) -> StatusCode {
+    if sandbox.set_needs_reconnect(&request.user, request.source, request.needs) {
+        StatusCode::NO_CONTENT
+    } else {
+        StatusCode::NOT_FOUND
+    }
 }
 
 async fn expire_tokens(State(sandbox): Shared) -> StatusCode {

@@ -11,12 +11,13 @@ use base64::Engine;
 use hmac::{Hmac, Mac};
 use serde_json::Value;
 use sha2::Sha256;
-use std::collections::BTreeSet;
 use std::fmt;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
+use thryve_connect_protocol::endpoint::{Connection, StatusAnswer};
 use thryve_connect_protocol::json::Json;
 use thryve_connect_protocol::thryve::{thryve_language, token_of, TokenError};
+use thryve_connect_protocol::timestamp;
 use thryve_connect_protocol::SourceId;
 use url::Url;
 
@@ -114,16 +115,19 @@ pub fn screen_user_key(key: &str, user_id: &str) -> String {
     partner_user_id(key, &format!("thryve-connect/screen-user\n{user_id}"))
 }
 
-/// Reads the connected source IDs out of `v5/userInformation`'s answer. The field names are
+/// Reads the connected sources out of `v5/userInformation`'s answer. The field names are
 /// unconfirmed: `connectedSources` (objects with `dataSource`/`dataSourceId`/`id`, or plain
 /// numbers) and the same under `dataSources`, on each user object of the array (or the object).
-pub fn connected_sources(answer: &Value) -> Result<BTreeSet<SourceId>, UpstreamError> {
+/// An object's `connectedAt` becomes `since` when it reads as a time (RFC 3339, a date, a date
+/// and time without offset taken as UTC, or epoch seconds or milliseconds); Thryve documents
+/// nothing for "last data" or "needs reconnect", so those are never sent from here.
+pub fn connected_sources(answer: &Value) -> Result<StatusAnswer, UpstreamError> {
     let users: Vec<&Value> = match answer {
         Value::Array(users) => users.iter().collect(),
         Value::Object(_) => vec![answer],
         _ => return Err(UpstreamError::Malformed("userInformation is not an array")),
     };
-    let mut connected = BTreeSet::new();
+    let mut status = StatusAnswer::default();
     for user in users {
         for field in ["connectedSources", "dataSources"] {
             let Some(list) = user.get(field).and_then(Value::as_array) else {
@@ -137,13 +141,39 @@ pub fn connected_sources(answer: &Value) -> Result<BTreeSet<SourceId>, UpstreamE
                             .and_then(|v| v.as_u64().or_else(|| v.as_str()?.parse().ok()))
                     })
                 });
-                if let Some(id) = id.and_then(|id| SourceId::try_from(id).ok()) {
-                    connected.insert(id);
+                let Some(id) = id.and_then(|id| SourceId::try_from(id).ok()) else {
+                    continue;
+                };
+                status.connected.insert(id);
+                if let Some(since) = entry.get("connectedAt").and_then(tolerant_time) {
+                    status.details.insert(
+                        id,
+                        Connection {
+                            since_ms: Some(since),
+                            ..Connection::default()
+                        },
+                    );
                 }
             }
         }
     }
-    Ok(connected)
+    Ok(status)
+}
+
+/// A time as Thryve might write it (the format is unconfirmed), in epoch milliseconds.
+fn tolerant_time(value: &Value) -> Option<i64> {
+    if let Some(number) = value.as_i64() {
+        // Before 2001-09-09 in milliseconds means it was seconds.
+        return Some(if number.abs() < 1_000_000_000_000 {
+            number.checked_mul(1_000)?
+        } else {
+            number
+        });
+    }
+    let text = value.as_str()?.trim();
+    timestamp::parse(text)
+        .or_else(|| timestamp::parse(&format!("{text}Z")))
+        .or_else(|| timestamp::parse(&format!("{text}T00:00:00Z")))
 }
 
 /// Whether Thryve's plain-text `accessToken` answer looks like a token (an HTML error page or a
@@ -306,8 +336,8 @@ impl Thryve {
         check_widget_answer(&answer)
     }
 
-    /// The IDs of the user's connected sources.
-    pub async fn status(&self, user_id: &str) -> Result<BTreeSet<SourceId>, UpstreamError> {
+    /// The user's connected sources (with `since` where Thryve says when).
+    pub async fn status(&self, user_id: &str) -> Result<StatusAnswer, UpstreamError> {
         let answer = self
             .with_token(user_id, |token| async move {
                 self.call("v5/userInformation", |r| {
@@ -349,6 +379,7 @@ async fn read_capped(mut response: reqwest::Response, cap: usize) -> Result<Byte
 mod tests {
     use super::*;
     use serde_json::json;
+    use std::collections::BTreeSet;
 
     #[test]
     fn partner_ids_are_keyed_hashes_within_thryves_limit() {
@@ -378,15 +409,36 @@ mod tests {
             "connectedSources": [{"dataSource": 1, "connectedAt": "2024-01-01"}, {"dataSourceId": "11"}, 8],
             "dataSources": [{"id": 18}]
         }]);
-        assert_eq!(
-            connected_sources(&answer).unwrap(),
-            BTreeSet::from([1, 8, 11, 18])
-        );
-        assert_eq!(connected_sources(&json!([{}])).unwrap(), BTreeSet::new());
-        assert_eq!(
-            connected_sources(&json!({"connectedSources": [2]})).unwrap(),
-            BTreeSet::from([2])
-        );
+        let ids = |answer: &Value| connected_sources(answer).unwrap().connected;
+        assert_eq!(ids(&answer), BTreeSet::from([1, 8, 11, 18]));
+        assert_eq!(ids(&json!([{}])), BTreeSet::new());
+        assert_eq!(ids(&json!({"connectedSources": [2]})), BTreeSet::from([2]));
+        // `connectedAt`, in whatever shape it comes, becomes `since`; nothing else is invented.
+        let since = |value: Value| {
+            let answer = json!({"connectedSources": [{"dataSource": 1, "connectedAt": value}]});
+            connected_sources(&answer).unwrap().details.get(&1).copied()
+        };
+        let midnight = timestamp::parse("2024-01-01T00:00:00Z").unwrap();
+        for shape in [
+            json!("2024-01-01"),
+            json!("2024-01-01T00:00:00Z"),
+            json!("2024-01-01T01:00:00+01:00"),
+            json!("2024-01-01T00:00:00"),
+            json!(midnight / 1000),
+            json!(midnight),
+        ] {
+            assert_eq!(
+                since(shape.clone()),
+                Some(Connection {
+                    since_ms: Some(midnight),
+                    last_data_ms: None,
+                    needs_reconnect: false
+                }),
+                "{shape}"
+            );
+        }
+        assert_eq!(since(json!("last tuesday")), None);
+        assert_eq!(since(json!(null)), None);
         assert!(connected_sources(&json!("nope")).is_err());
     }
 

@@ -93,13 +93,27 @@ pub fn SourceRow(
         let name = source.name.clone();
         move || match state.get() {
             // A confirming row keeps telling what it knew.
-            RowState::Known(knowledge) | RowState::Confirming(knowledge) => t
-                .get(match knowledge {
+            RowState::Known(knowledge) | RowState::Confirming(knowledge) => {
+                // What the status said about a connection, when it said more than "connected".
+                match screen.connection(id) {
+                    Some(c) if c.needs_reconnect => {
+                        return t.get(Msg::StateNeedsReconnect).to_owned()
+                    }
+                    Some(c) => {
+                        if let Some(since) = c.since_ms {
+                            let date = t.date(since, false);
+                            return t.format(Msg::StateSince, &[("date", &date)]);
+                        }
+                    }
+                    None => {}
+                }
+                t.get(match knowledge {
                     Knowledge::Connected => Msg::StateConnected,
                     Knowledge::NotConnected => Msg::StateNotConnected,
                     Knowledge::Unknown => Msg::StateUnknown,
                 })
-                .to_owned(),
+                .to_owned()
+            }
             RowState::Connecting => t.format(Msg::StateConnecting, &[("source", &name)]),
             RowState::Disconnecting => t.get(Msg::StateDisconnecting).to_owned(),
             RowState::Native => t.get(Msg::StateNative).to_owned(),
@@ -118,6 +132,21 @@ pub fn SourceRow(
             })
         }
     };
+    let last_data = {
+        let t = t.clone();
+        move || {
+            let settled = matches!(state.get(), RowState::Known(_) | RowState::Confirming(_));
+            let last = screen.connection(id).and_then(|c| c.last_data_ms)?;
+            settled.then(|| {
+                let date = t.date(last, true);
+                view! {
+                    <span class="tc-source__detail">
+                        {t.format(Msg::StateLastData, &[("date", &date)])}
+                    </span>
+                }
+            })
+        }
+    };
     let actions = source
         .is_web()
         .then(|| view! { <RowActions source=source.clone() state /> });
@@ -125,6 +154,7 @@ pub fn SourceRow(
         <li
             class=classes("tc-source", class)
             data-state=move || state.get().as_str()
+            data-reconnect=move || screen.needs_reconnect(id).then_some("true")
             data-source-id=id.to_string()
             data-testid=format!("source-{id}")
             hidden=move || hidden.get()
@@ -138,6 +168,7 @@ pub fn SourceRow(
                         view! { <span class="tc-source__badge">{t.get(Msg::Featured)}</span> }
                     })}
                 <span class="tc-source__state">{state_text}</span>
+                {last_data}
                 {note}
             </div>
             {actions}

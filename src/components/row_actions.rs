@@ -38,6 +38,8 @@ pub(super) fn RowActions(
     };
 
     let connect_label = t.format(Msg::ButtonConnectNamed, &[("source", &name)]);
+    let reconnect_label = t.format(Msg::ButtonReconnectNamed, &[("source", &name)]);
+    let reconnect_text = t.get(Msg::ButtonReconnect);
     let disconnect_label = t.format(Msg::ButtonDisconnectNamed, &[("source", &name)]);
     let confirm_label = t.format(Msg::ConfirmYesNamed, &[("source", &name)]);
     let question = t.format(Msg::ConfirmQuestion, &[("source", &name)]);
@@ -97,22 +99,29 @@ pub(super) fn RowActions(
                 {
                     let described_by = described_by.clone();
                     let connect_label = connect_label.clone();
+                    let reconnect_label = reconnect_label.clone();
                     move || {
                         offers()
                             .connect
                             .then(|| {
+                                // The status says the connection must be made again.
+                                let (label, text) = if screen.needs_reconnect(id) {
+                                    (reconnect_label.clone(), reconnect_text)
+                                } else {
+                                    (connect_label.clone(), connect_text)
+                                };
                                 view! {
                                     <button
                                         type="button"
                                         class="tc-button tc-button--primary"
-                                        aria-label=connect_label.clone()
+                                        aria-label=label
                                         aria-describedby=described_by.clone()
                                         aria-busy=move || busy().then_some("true")
                                         disabled=move || !screen.can_act()
                                         on:click=move |_| screen.connect(id)
                                     >
                                         <span class="tc-button__spinner" aria-hidden="true"></span>
-                                        {connect_text}
+                                        {text}
                                     </button>
                                 }
                             })

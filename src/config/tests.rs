@@ -228,7 +228,11 @@ fn locale_preference_order() {
         "unsupported explicit locale falls through"
     );
     assert_eq!(pick(Some("pt-br")), "pt-BR");
-    assert_eq!(pick(Some("pt-PT")), "pt-BR", "the language in another region");
+    assert_eq!(
+        pick(Some("pt-PT")),
+        "pt-BR",
+        "the language in another region"
+    );
     assert_eq!(pick(None), "fr");
     assert_eq!(pick(Some("")), "fr");
 }

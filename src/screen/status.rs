@@ -14,7 +14,8 @@ use crate::confirm::Confirming;
 use crate::events::{ErrorContext, Failure, ScreenEvent};
 use crate::status::{Knowledge, Offers, Remembered};
 use leptos::prelude::*;
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
+use thryve_connect_protocol::endpoint::{Connection, StatusAnswer};
 
 /// The status endpoint's reactive state. `Copy`: handles only.
 #[derive(Clone, Copy)]
@@ -30,6 +31,9 @@ pub(super) struct StatusState {
     pending: StoredValue<bool>,
     /// The storage entry of the signed-in user, once the token endpoint named one.
     storage_key: StoredValue<Option<String>>,
+    /// What the status's last answer said about connected sources (since, last data, reconnect);
+    /// never stored in the browser.
+    details: RwSignal<BTreeMap<SourceId, Connection>>,
 }
 
 impl StatusState {
@@ -42,6 +46,7 @@ impl StatusState {
             settled: RwSignal::new(false),
             pending: StoredValue::new(false),
             storage_key: StoredValue::new(None),
+            details: RwSignal::new(BTreeMap::new()),
         }
     }
 }
@@ -80,6 +85,22 @@ impl Screen {
         self.status
             .remembered
             .with(|remembered| remembered.get(source))
+    }
+
+    /// What the status said about a connected source (since, last data, reconnect), while the
+    /// screen believes it connected; `None` without details or after a change on this page.
+    pub fn connection(&self, source: SourceId) -> Option<Connection> {
+        if self.knowledge(source) != Knowledge::Connected {
+            return None;
+        }
+        self.status
+            .details
+            .with(|details| details.get(&source).copied())
+    }
+
+    /// Whether the status says `source` must be connected again.
+    pub fn needs_reconnect(&self, source: SourceId) -> bool {
+        self.connection(source).is_some_and(|c| c.needs_reconnect)
     }
 
     /// The token endpoint named the user (or did not): states are kept under that key.
@@ -139,10 +160,15 @@ impl Screen {
     }
 
     /// The buttons `source`'s row offers: see [`Knowledge::offers_while`].
+    /// A source that needs reconnecting offers Reconnect (the connect action) beside Disconnect.
     pub fn offers(&self, source: SourceId) -> Offers {
         let learning = self.session_view() == SessionView::Loading
             || (self.has_status() && !self.status.settled.get());
-        self.knowledge(source).offers_while(learning)
+        let offers = self.knowledge(source).offers_while(learning);
+        Offers {
+            connect: offers.connect || self.needs_reconnect(source),
+            ..offers
+        }
     }
 
     /// Whether there is a status to read (the host's `get_status`, or a status endpoint).
@@ -185,16 +211,22 @@ impl Screen {
 
     /// The status's answer replaces what this browser remembered (when it differs), except where
     /// it has not caught up with a fresh result yet.
-    fn on_status(&self, result: Result<BTreeSet<SourceId>, ApiError>) {
+    fn on_status(&self, result: Result<StatusAnswer, ApiError>) {
         self.status.failed.set(result.is_err());
         if !self.status.settled.get_untracked() {
             self.status.settled.set(true);
         }
         match result {
-            Ok(mut connected) => {
+            Ok(StatusAnswer {
+                mut connected,
+                details,
+            }) => {
                 self.status
                     .confirming
                     .update(|confirming| confirming.apply(&mut connected));
+                if details != self.status.details.get_untracked() {
+                    self.status.details.set(details);
+                }
                 self.schedule_catch_up();
                 let mut updated = self.status.remembered.get_untracked();
                 updated.replace_with(&self.source_ids(), &connected);
@@ -217,8 +249,18 @@ impl Screen {
         }
     }
 
-    /// Remembers a source's state after an outcome.
+    /// Remembers a source's state after an outcome. What the status said about the source
+    /// before is out of date (a reconnect is done, a disconnect ends it) until it is read again.
     pub(super) fn remember(&self, source: SourceId, connected: bool) {
+        if self
+            .status
+            .details
+            .with_untracked(|details| details.contains_key(&source))
+        {
+            self.status.details.update(|details| {
+                details.remove(&source);
+            });
+        }
         self.status.remembered.update(|r| r.set(source, connected));
         self.persist();
     }

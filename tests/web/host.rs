@@ -201,6 +201,23 @@ async fn get_status_replaces_the_status_endpoint_and_fails_like_it() {
     .await;
     drop(screen);
 
+    // Entries may be objects, as in the status endpoint's richer answer.
+    setup();
+    let screen = Fixture::element_with(
+        None,
+        None,
+        callbacks(
+            None,
+            Some(r#"return [{"id": 8, "needsReconnect": true}, 2];"#),
+        ),
+    );
+    until("Withings offers Reconnect", || {
+        screen.button("Reconnect Withings").is_some()
+    })
+    .await;
+    assert_eq!(screen.state(2).as_deref(), Some("connected"));
+    drop(screen);
+
     setup();
     token_ok();
     let screen = Fixture::element_with(

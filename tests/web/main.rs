@@ -10,6 +10,7 @@
 mod support;
 
 mod connect;
+mod details;
 mod disconnect;
 mod embedding;
 mod events;

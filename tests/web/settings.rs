@@ -195,6 +195,48 @@ async fn counts_take_the_plural_form_the_browser_picks() {
 }
 
 #[wasm_bindgen_test]
+async fn polish_counts_take_one_few_and_many() {
+    // Intl.PluralRules("pl"): 1 is `one`, 2-4 and 22-24 are `few`, 5-21 are `many`.
+    for (connected, expected) in [
+        ("[1]", "1 źródło połączone"),
+        ("[1,2,3]", "3 źródła połączone"),
+        ("[1,2,3,8,11]", "5 źródeł połączonych"),
+    ] {
+        setup();
+        token_ok();
+        stub_route(
+            STATUS_PATH,
+            200,
+            vec![format!(r#"{{"connected":{connected}}}"#).into()],
+        );
+        let pl = Fixture::new(&[
+            ("data-status-endpoint", STATUS_PATH),
+            ("data-locale", "pl"),
+            ("data-sources", "1,2,3,8,11"),
+        ]);
+        until(expected, || pl.text().contains(expected)).await;
+        assert!(pl.button("Odłącz Fitbit").is_some(), "{}", pl.text());
+        drop(pl);
+    }
+}
+
+#[wasm_bindgen_test]
+async fn a_language_with_a_region_is_chosen_and_sent_as_written_in_its_file() {
+    setup();
+    token_ok();
+    let screen = Fixture::new(&[("data-locale", "pt-br")]);
+    until("Portuguese buttons", || {
+        screen
+            .button("Conectar Fitbit")
+            .is_some_and(|b| !b.has_attribute("disabled"))
+    })
+    .await;
+    assert!(screen.text().contains("Conecte suas fontes de dados"));
+    let sent = requests_to(SESSION_PATH);
+    assert_eq!(sent[0].body.as_deref(), Some(r#"{"locale":"pt-BR"}"#));
+}
+
+#[wasm_bindgen_test]
 async fn german_screen_and_locale_sent_to_the_token_endpoint() {
     setup();
     token_ok();
