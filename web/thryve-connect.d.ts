@@ -42,10 +42,21 @@ export type ThryveConnectWidgetAnswer =
   | { type?: string; data: { url: string }; user?: string }
   | { connectionSessionToken: string; user?: string };
 
+/** What the status may say about one connected source beyond its ID. */
+export interface ThryveConnectConnection {
+  id: ThryveSourceId;
+  /** When it was connected: RFC 3339 ("2026-01-31T10:00:00Z"). */
+  since?: string | null;
+  /** When data last arrived from it: RFC 3339. */
+  lastData?: string | null;
+  /** The user must connect it again: the row offers Reconnect. */
+  needsReconnect?: boolean | null;
+}
+
 /** The status endpoint's answer. */
 export interface ThryveConnectStatusAnswer {
-  /** The IDs of the connected sources. */
-  connected: ThryveSourceId[];
+  /** The connected sources: IDs, or objects for those with more to say. */
+  connected: (ThryveSourceId | ThryveConnectConnection)[];
 }
 
 /**
@@ -107,7 +118,7 @@ export interface ThryveConnectSettings {
    * Gets the connected sources from your own code instead of the status endpoint: their IDs,
    * or the status endpoint's answer. Called whenever the screen re-reads the status.
    */
-  getStatus?: (ask: { signal: AbortSignal }) => Promise<ThryveSourceId[] | ThryveConnectStatusAnswer> | ThryveSourceId[] | ThryveConnectStatusAnswer;
+  getStatus?: (ask: { signal: AbortSignal }) => Promise<ThryveConnectStatusAnswer["connected"] | ThryveConnectStatusAnswer> | ThryveConnectStatusAnswer["connected"] | ThryveConnectStatusAnswer;
   /** Display names by source ID (also lets you offer a source this version does not know yet). */
   names?: Record<number | string, string>;
   /** Logo image URLs by source ID; a source without one gets a monogram. */

@@ -112,13 +112,18 @@ export async function usage(host: HTMLElement): Promise<void> {
     headers: { Authorization: `Bearer ${bearer}` },
   };
   const plainToken: ThryveConnectSettings = { getSession: () => "1060285265X4247109939067552841" };
+  const detailed: ThryveConnectSettings = {
+    getStatus: () => [11, { id: 1, since: "2026-01-31T10:00:00Z", lastData: null, needsReconnect: true }],
+  };
+  // @ts-expect-error: needsReconnect is a boolean
+  const wrongDetail: ThryveConnectSettings = { getStatus: () => [{ id: 1, needsReconnect: "yes" }] };
   // @ts-expect-error: a session is a token or a widget answer, not a number
   const wrongSession: ThryveConnectSettings = { getSession: async () => 42 };
   // @ts-expect-error: credentials are what fetch knows
   const wrongCredentials: ThryveConnectSettings = { credentials: "always" };
   // @ts-expect-error: header values are text
   const wrongHeaders: ThryveConnectSettings = { headers: { "X-Count": 1 } };
-  void [viaCode, viaHeaders, plainToken, wrongSession, wrongCredentials, wrongHeaders];
+  void [viaCode, viaHeaders, plainToken, detailed, wrongDetail, wrongSession, wrongCredentials, wrongHeaders];
   const ready: Promise<void> = handle.ready;
   await ready;
   handle.update({ ...settings, sources: "11,1,18", open: "same-tab", disconnect: "navigate", theme: "light" });
