@@ -16,11 +16,15 @@ const DIST_DIR = resolve(process.env.DIST_DIR ?? "../dist");
 export const STATIC_HOST_DIST = resolve(process.env.STATIC_HOST_DIST ?? "../examples/static-host/dist");
 export const OUTPUT = resolve(process.env.E2E_OUTPUT ?? "output");
 
+/** The page's `<html lang>` (the release build's page is minified: attributes may be unquoted). */
+export const HTML_LANG = /<html lang=(?:"[^"]*"|[^\s>]*)>/;
+/** The standalone page's mount element, whatever the order and quoting of its attributes. */
+export const MOUNT = /<div\b[^>]*?\bid="?thryve-connect"?(?=[\s>])[^>]*>/;
 /**
  * The standalone page's mount element, with the first frame the build wrote into it (one
  * `<section>`, see src/bin/prerender.rs): `$1` is the opening tag.
  */
-export const MOUNT_WITH_FRAME = /(<div id="thryve-connect"[^>]*>)(?:<section[\s\S]*?<\/section>)?/;
+export const MOUNT_WITH_FRAME = new RegExp(`(${MOUNT.source})(?:<section[\\s\\S]*?<\\/section>)?`);
 
 /**
  * Starts the server in sandbox mode on a free port, serving a copy of `dist` (the release build
@@ -46,9 +50,9 @@ export async function startServer({ env = {}, pages = {}, files = {}, dist: dist
       const attrs = Object.entries(page.attributes)
         .map(([k, v]) => ` ${k}="${String(v).replaceAll('"', "&quot;")}"`)
         .join("");
-      html = html.replace(/<div id="thryve-connect"[^>]*>/, `<div id="thryve-connect"${attrs}>`);
+      html = html.replace(MOUNT, `<div id="thryve-connect"${attrs}>`);
     }
-    if (page.lang !== undefined) html = html.replace(/<html lang="[^"]*">/, `<html lang="${page.lang}">`);
+    if (page.lang !== undefined) html = html.replace(HTML_LANG, `<html lang="${page.lang}">`);
     await writeFile(join(dir, name), html);
   }
   for (const [name, content] of Object.entries(files)) {

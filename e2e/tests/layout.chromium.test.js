@@ -8,7 +8,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { screens, ready, screenshot, axe, MOUNT_WITH_FRAME } from "./harness.js";
+import { screens, ready, screenshot, axe, MOUNT_WITH_FRAME, HTML_LANG } from "./harness.js";
 
 const withScreen = screens();
 const DIST_DIR = resolve(process.env.DIST_DIR ?? "../dist");
@@ -131,13 +131,13 @@ test("the disconnect confirmation keeps the row's state text and fits the compac
     const disconnect = page.getByRole("button", { name: "Disconnect Oura", exact: true });
     await disconnect.waitFor();
     const row = page.locator('[data-testid="source-18"]');
-    assert.equal((await row.locator(".tc-source__state").textContent()).trim(), "Connected");
+    assert.match((await row.locator(".tc-source__state").textContent()).trim(), /^Connected since /);
     await disconnect.click();
     const yes = page.getByRole("button", { name: "Yes, disconnect Oura", exact: true });
     await yes.waitFor();
     assert.equal(await page.evaluate(() => document.activeElement?.getAttribute("aria-label")), "Yes, disconnect Oura", "focus moves into the confirmation");
     assert.equal(await row.getAttribute("data-state"), "connected");
-    assert.equal((await row.locator(".tc-source__state").textContent()).trim(), "Connected", "the known state stays while confirming");
+    assert.match((await row.locator(".tc-source__state").textContent()).trim(), /^Connected since /, "the known state stays while confirming");
     await checkLayout(page, 390);
     assert.deepEqual(await axe(page), [], "axe-core: no violations while confirming");
     await screenshot(page, "layout-390-confirming");
@@ -147,7 +147,7 @@ test("the disconnect confirmation keeps the row's state text and fits the compac
 
 test("a right-to-left page mirrors the screen: actions at the inline end, bars at the inline start, nothing overflows at 320 px", async () => {
   const page = await pageWith({ "data-token-endpoint": "/api/connection-session" });
-  const rtl = { html: page.html.replace(/<html lang="[^"]*">/, '<html lang="he" dir="rtl">') };
+  const rtl = { html: page.html.replace(HTML_LANG, '<html lang="he" dir="rtl">') };
   assert.notEqual(rtl.html, page.html, "the page's <html> got dir=rtl");
   return withScreen({ pages: { "rtl.html": rtl } }, { viewport: { width: 390, height: 844 } }, async ({ server, page: p }) => {
     await p.goto(`${server.url}/rtl.html`);

@@ -90,6 +90,8 @@ struct State {
     log: VecDeque<LogEntry>,
     fault: SessionFault,
     no_user_key: bool,
+    /// Status answers with plain IDs only (tests that look at something else).
+    plain_status: bool,
 }
 
 impl State {
@@ -250,11 +252,19 @@ impl Sandbox {
 
     /// The sources `user` has connected, with their details: the status endpoint's answer.
     pub fn connected(&self, user: &str) -> StatusAnswer {
-        let connections = self.with(|s| s.connected.get(user).cloned().unwrap_or_default());
+        let (connections, plain) = self.with(|s| {
+            let connections = s.connected.get(user).cloned().unwrap_or_default();
+            (connections, s.plain_status)
+        });
         StatusAnswer {
             connected: connections.keys().copied().collect(),
-            details: connections,
+            details: if plain { BTreeMap::new() } else { connections },
         }
+    }
+
+    /// Switches the details in status answers on (the default) or off (plain IDs).
+    pub fn set_status_details(&self, details: bool) {
+        self.with(|s| s.plain_status = !details);
     }
 
     /// Connects or disconnects a source for `user`. Connecting one that is connected already
@@ -449,6 +459,10 @@ mod tests {
         assert!(!sandbox.set_needs_reconnect("bob", 1, true));
         assert!(sandbox.connected("alice").details[&1].needs_reconnect);
         assert!(sandbox.connected("bob").details.is_empty());
+        sandbox.set_status_details(false);
+        assert!(sandbox.connected("alice").details.is_empty());
+        assert_eq!(sandbox.connected("alice").connected.len(), 1);
+        sandbox.set_status_details(true);
 
         // A reconnect keeps `since` and clears the flag.
         sandbox.set_connected("alice", 1, true);

@@ -297,6 +297,8 @@ struct FaultRequest {
     session: Option<SessionFault>,
     /// Whether session answers carry the user key.
     user_key: Option<bool>,
+    /// Whether status answers carry details (since, last data, reconnect) or plain IDs.
+    status_details: Option<bool>,
 }
 
 async fn set_fault(State(sandbox): Shared, Json(request): Json<FaultRequest>) -> StatusCode {
@@ -305,6 +307,9 @@ async fn set_fault(State(sandbox): Shared, Json(request): Json<FaultRequest>) ->
     }
     if let Some(send) = request.user_key {
         sandbox.set_sends_user_key(send);
+    }
+    if let Some(details) = request.status_details {
+        sandbox.set_status_details(details);
     }
     StatusCode::NO_CONTENT
 }
