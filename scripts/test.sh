@@ -22,6 +22,7 @@ cargo clippy --workspace --all-targets -- -D warnings
 cargo clippy -p thryve-connect --features prerender --bin thryve-connect-prerender --test ssr -- -D warnings
 step "lint (wasm32)"
 cargo clippy --target wasm32-unknown-unknown -p thryve-connect --features csr --lib --tests -- -D warnings
+cargo clippy --target wasm32-unknown-unknown -p thryve-connect-protocol --lib --tests -- -D warnings
 cargo clippy --target wasm32-unknown-unknown -p thryve-connect-app -p leptos-app-example --all-targets -- -D warnings
 # A Leptos host that hydrates server-rendered HTML builds the library with `hydrate`.
 cargo clippy --target wasm32-unknown-unknown -p thryve-connect --features hydrate --lib --tests -- -D warnings
@@ -37,6 +38,8 @@ step "browser tests (wasm-bindgen-test, headless Chromium)"
 export CHROMEDRIVER=${CHROMEDRIVER:-/usr/bin/chromedriver}
 export WASM_BINDGEN_TEST_TIMEOUT=${WASM_BINDGEN_TEST_TIMEOUT:-300}
 cargo test --target wasm32-unknown-unknown -p thryve-connect --features csr --test web
+# URLs through the browser's own parser: the same cases as on the host (protocol/src/address.rs).
+cargo test --target wasm32-unknown-unknown -p thryve-connect-protocol --lib
 # The server's HTML (tests/fixtures/ssr-screen.html, checked by tests/ssr.rs) hydrated.
 cargo test --target wasm32-unknown-unknown -p thryve-connect --features hydrate --test hydrate
 step "example Leptos app (builds and runs in the browser)"

@@ -12,10 +12,10 @@ use crate::token::Session;
 use futures::future::{select, Either, LocalBoxFuture};
 use gloo_net::http::{Request, RequestBuilder, Response};
 use std::fmt;
+use thryve_connect_protocol::address::Url;
 use thryve_connect_protocol::endpoint::{user_key_of, SessionRequest, StatusAnswer};
 use thryve_connect_protocol::json::Json;
 use thryve_connect_protocol::thryve::{token_of, validate, TokenError};
-use url::Url;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -329,8 +329,7 @@ pub async fn revoke(
     cancel: Option<&AbortSignal>,
 ) -> Result<(), ApiError> {
     let deadline = Deadline::new(timeout_ms, cancel);
-    let same_origin =
-        crate::browser::current_url().is_some_and(|page| page.origin() == url.origin());
+    let same_origin = crate::browser::current_url().is_some_and(|page| page.same_origin(url));
     let response = Request::get(url.as_str())
         .mode(if same_origin {
             RequestMode::SameOrigin

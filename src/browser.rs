@@ -15,7 +15,7 @@ use leptos::prelude::{
 use std::cell::RefCell;
 use std::rc::Rc;
 use std::time::Duration;
-use url::Url;
+use thryve_connect_protocol::address::Url;
 use wasm_bindgen::{JsCast, JsValue};
 
 /// Where a URL is opened.

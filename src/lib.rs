@@ -37,6 +37,9 @@ mod status;
 mod token;
 
 pub use thryve_connect_protocol as protocol;
+/// A parsed URL: the browser's own parser in the browser, the `url` crate elsewhere (what
+/// [`Config::builder`] takes and [`Config`]'s endpoints are).
+pub use thryve_connect_protocol::address::Url;
 
 pub use api::ApiError;
 pub use catalogue::{Kind, Selection, SelectionError, Source, SourceId};

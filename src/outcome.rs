@@ -9,9 +9,9 @@
 //! `false`; the status endpoint, where there is one, is the truth.
 
 use crate::catalogue::SourceId;
+use thryve_connect_protocol::address::{form_encode, form_pairs, Url};
 use thryve_connect_protocol::json::Json;
 use thryve_connect_protocol::thryve::{Action, CONNECTED_PARAM, SOURCE_PARAM};
-use url::Url;
 
 /// The parameter of ours that `redirect_uri` carries: the attempt's nonce. Removed from the
 /// address with Thryve's result parameters.
@@ -124,13 +124,13 @@ fn collect_pairs(query: &str, out: &mut Vec<(String, String)>) {
     let mut queue = vec![query.to_owned()];
     let mut depth = 0;
     while let Some(next) = queue.pop() {
-        for (key, value) in url::form_urlencoded::parse(next.as_bytes()) {
+        for (key, value) in form_pairs(&next) {
             match value.split_once('?') {
                 Some((head, tail)) if depth < MAX_GLUED => {
-                    out.push((key.into_owned(), head.to_owned()));
+                    out.push((key, head.to_owned()));
                     queue.push(tail.to_owned());
                 }
-                _ => out.push((key.into_owned(), value.into_owned())),
+                _ => out.push((key, value)),
             }
         }
         depth += 1;
@@ -149,21 +149,22 @@ pub fn clean_address(url: &Url) -> Option<Url> {
     if query.is_empty() {
         clean.set_query(None);
     } else {
-        clean.query_pairs_mut().clear().extend_pairs(query);
+        clean.set_query(Some(&encode(&query)));
     }
     if let Some((route, tail)) = url.fragment().and_then(|f| f.split_once('?')) {
         let kept = kept_pairs(tail);
         let fragment = if kept.is_empty() {
             route.to_owned()
         } else {
-            let rest: String = url::form_urlencoded::Serializer::new(String::new())
-                .extend_pairs(kept)
-                .finish();
-            format!("{route}?{rest}")
+            format!("{route}?{}", encode(&kept))
         };
         clean.set_fragment(Some(&fragment));
     }
     Some(clean)
+}
+
+fn encode(pairs: &[(String, String)]) -> String {
+    form_encode(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
 }
 
 /// The pairs of a query (glued-on parts included) without the result parameters.
@@ -181,8 +182,7 @@ fn is_result_key(key: &str) -> bool {
 /// Where Thryve sends the user back for `attempt`: `back_to` with the attempt's nonce added.
 pub fn redirect_with_nonce(back_to: &Url, attempt: &Attempt) -> Url {
     let mut url = back_to.clone();
-    url.query_pairs_mut()
-        .append_pair(ATTEMPT_PARAM, &attempt.nonce);
+    url.append_pairs(&[(ATTEMPT_PARAM, &attempt.nonce)]);
     url
 }
 
@@ -550,10 +550,7 @@ mod tests {
         );
         // Thryve appends its result the documented way.
         let mut returned = redirect.clone();
-        returned
-            .query_pairs_mut()
-            .append_pair("dataSource", "8")
-            .append_pair("connected", "false");
+        returned.append_pairs(&[("dataSource", "8"), ("connected", "false")]);
         let ret = read_return(&returned).unwrap();
         assert_eq!(ret.attempt.as_deref(), Some("n1"));
         assert!(matches!(
@@ -600,7 +597,8 @@ mod tests {
         #[test]
         fn arbitrary_pairs_never_panic(pairs in proptest::collection::vec(("(connected|dataSource|tc_attempt|[a-z?&=#%]{0,6})", "\\PC{0,12}"), 0..6)) {
             let mut u = Url::parse("https://app.test/").unwrap();
-            u.query_pairs_mut().extend_pairs(pairs);
+            let pairs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            u.append_pairs(&pairs);
             if let Some(ret) = read_return(&u) {
                 let _ = resolve(&ret, None, 0.0);
                 let cleaned = clean_address(&u).expect("a return can be cleaned");

@@ -3,8 +3,8 @@
 #![cfg(all(feature = "ssr", not(target_arch = "wasm32")))]
 
 use leptos::prelude::*;
+use thryve_connect::Url;
 use thryve_connect::{Config, ConfigErrors, ConnectScreen, OpenMode, Theme};
-use url::Url;
 
 /// The server's HTML that tests/hydrate.rs hydrates in the browser.
 const FIXTURE: &str = "tests/fixtures/ssr-screen.html";

@@ -2,6 +2,8 @@
 //! endpoint on the server. No Leptos, no axum, no I/O: plain data and pure functions, tested on
 //! the host.
 //!
+//! - [`address`]: URLs (the browser's parser in the browser, the `url` crate elsewhere) and form
+//!   encoding.
 //! - [`catalogue`]: Thryve's data sources, which a browser may connect, which are retired.
 //! - [`thryve`]: Thryve's direct connect/revoke URLs and their parameter names, and reading
 //!   the connection session token out of Thryve's widget answer.
@@ -13,6 +15,7 @@
 
 #![warn(missing_docs)]
 
+pub mod address;
 pub mod catalogue;
 pub mod endpoint;
 pub mod json;

@@ -2,12 +2,12 @@
 //! adds when it sends the user back, and the connection session token inside Thryve's widget
 //! answer (`POST widget/v6/connection`).
 
+use crate::address::Url;
 use crate::catalogue::SourceId;
 use crate::json::Json;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::fmt;
-use url::Url;
 
 /// Where Thryve's direct connection pages live.
 pub const DEFAULT_CONNECT_BASE: &str = "https://service2.und-gesund.de/";
@@ -71,7 +71,7 @@ impl Action {
 
 /// Builds the direct URL for an action.
 ///
-/// `base` should end with `/`. Every value is percent-encoded by the `url` crate, so a redirect
+/// `base` should end with `/`. Every value is form-encoded ([`Url::append_pairs`]), so a redirect
 /// URI with its own query or fragment survives intact.
 pub fn direct_url(
     base: &Url,
@@ -84,18 +84,16 @@ pub fn direct_url(
     // name is put on the base itself, so the result still carries every parameter.
     let mut url = base.join(action.page()).unwrap_or_else(|_| base.clone());
     url.set_fragment(None);
-    {
-        let mut query = url.query_pairs_mut();
-        query.clear();
-        query.append_pair(TOKEN_PARAM, token);
-        query.append_pair(SOURCE_PARAM, &source.to_string());
-        if action == Action::Disconnect {
-            query.append_pair(DIRECT_PARAM, "true");
-        }
-        if let Some(redirect) = redirect_uri {
-            query.append_pair(REDIRECT_PARAM, redirect.as_str());
-        }
+    url.set_query(None);
+    let source = source.to_string();
+    let mut pairs = vec![(TOKEN_PARAM, token), (SOURCE_PARAM, source.as_str())];
+    if action == Action::Disconnect {
+        pairs.push((DIRECT_PARAM, "true"));
     }
+    if let Some(redirect) = redirect_uri {
+        pairs.push((REDIRECT_PARAM, redirect.as_str()));
+    }
+    url.append_pairs(&pairs);
     url
 }
 
@@ -146,8 +144,9 @@ pub fn token_of(json: &Json) -> Result<String, TokenError> {
     let url = Url::parse(widget_url).map_err(|_| TokenError::Missing)?;
     let token = url
         .query_pairs()
+        .into_iter()
         .find(|(key, _)| key == SESSION_TOKEN_PARAM)
-        .map(|(_, value)| value.into_owned())
+        .map(|(_, value)| value)
         .ok_or(TokenError::Missing)?;
     validate(&token)
 }
@@ -173,10 +172,11 @@ pub fn thryve_language(locale: &str) -> &str {
 /// where the URL carries the token, the platform and the language (Thryve's: [`thryve_language`]).
 pub fn widget_answer(widget_base: &Url, token: &str, locale: &str) -> Value {
     let mut url = widget_base.clone();
-    url.query_pairs_mut()
-        .append_pair(SESSION_TOKEN_PARAM, token)
-        .append_pair("platform", "web")
-        .append_pair("lang", thryve_language(locale));
+    url.append_pairs(&[
+        (SESSION_TOKEN_PARAM, token),
+        ("platform", "web"),
+        ("lang", thryve_language(locale)),
+    ]);
     serde_json::json!({ "type": WIDGET_ANSWER_TYPE, "data": { "url": url.as_str() } })
 }
 
@@ -184,9 +184,8 @@ pub fn widget_answer(widget_base: &Url, token: &str, locale: &str) -> Value {
 /// added to its query (a fragment stays at the end).
 pub fn forward_url(redirect_uri: &Url, data_source: &str, connected: bool) -> Url {
     let mut url = redirect_uri.clone();
-    url.query_pairs_mut()
-        .append_pair(SOURCE_PARAM, data_source)
-        .append_pair(CONNECTED_PARAM, if connected { "true" } else { "false" });
+    let connected = if connected { "true" } else { "false" };
+    url.append_pairs(&[(SOURCE_PARAM, data_source), (CONNECTED_PARAM, connected)]);
     url
 }
 
@@ -255,8 +254,9 @@ mod tests {
         let url = direct_url(&base(), Action::Connect, "a&b=c d", 1, None);
         let token: Vec<_> = url
             .query_pairs()
+            .into_iter()
             .filter(|(k, _)| k == "token")
-            .map(|(_, v)| v.into_owned())
+            .map(|(_, v)| v)
             .collect();
         assert_eq!(token, vec!["a&b=c d".to_owned()]);
     }
@@ -268,13 +268,13 @@ mod tests {
             let redirect = Url::parse("https://app.example.com/").unwrap().join(&format!("p/{path}")).unwrap();
             for action in [Action::Connect, Action::Disconnect] {
                 let url = direct_url(&base(), action, &token, source, Some(&redirect));
-                let pairs: Vec<(String, String)> = url.query_pairs().into_owned().collect();
+                let pairs = url.query_pairs();
                 let get = |k: &str| pairs.iter().find(|(key, _)| key == k).map(|(_, v)| v.clone());
                 prop_assert_eq!(get("token"), Some(token.clone()));
                 prop_assert_eq!(get("dataSource"), Some(source.to_string()));
                 prop_assert_eq!(get("redirect_uri"), Some(redirect.to_string()));
                 prop_assert_eq!(get("direct").is_some(), action == Action::Disconnect);
-                prop_assert_eq!(url.host_str(), Some("service2.und-gesund.de"));
+                prop_assert_eq!(url.origin(), "https://service2.und-gesund.de");
             }
         }
     }
@@ -357,9 +357,7 @@ mod token_tests {
         #[test]
         fn any_plain_token_round_trips_through_the_widget_url(token in "[A-Za-z0-9+/=_.~-]{1,64}") {
             let mut url = Url::parse("https://connect.thryve.de/").unwrap();
-            url.query_pairs_mut()
-                .append_pair("connectionSessionToken", &token)
-                .append_pair("platform", "web");
+            url.append_pairs(&[("connectionSessionToken", &token), ("platform", "web")]);
             let body = serde_json::json!({ "data": { "url": url.as_str() } }).to_string();
             prop_assert_eq!(extract_token(&body), Ok(token));
         }

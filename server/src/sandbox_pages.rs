@@ -267,10 +267,10 @@ async fn result_page(headers: HeaderMap, Query(pairs): Query<Pairs>) -> Result<R
     let redirect = params.redirect(&headers)?;
     let connected = params.connected.as_deref() == Some("true");
     Ok(match redirect {
-        Some(redirect) => {
-            Redirect::to(thryve::forward_url(&redirect, params.data_source(), connected).as_str())
-                .into_response()
-        }
+        Some(redirect) => Redirect::to(
+            thryve::forward_url(&redirect.into(), params.data_source(), connected).as_str(),
+        )
+        .into_response(),
         None => page(sandbox_html::result_page(
             params.source_name(),
             params.data_source(),

@@ -18,8 +18,8 @@ use lol_html::{element, rewrite_str, text, RewriteStrSettings};
 use std::cell::RefCell;
 use std::process::ExitCode;
 use thryve_connect::protocol::LOCALES;
+use thryve_connect::Url;
 use thryve_connect::{Config, ConnectScreen, Settings, ELEMENT_NAME, MOUNT_ID};
-use url::Url;
 
 /// What the page says about one mount, read in document order.
 #[derive(Default)]

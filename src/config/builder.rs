@@ -4,8 +4,8 @@
 use super::{Config, ConfigError, Credentials, DisconnectMode, OpenMode, Settings, Theme};
 use crate::catalogue::SourceId;
 use std::time::Duration;
+use thryve_connect_protocol::address::Url;
 use thryve_connect_protocol::json::Json;
-use url::Url;
 
 /// Builds a [`Config`] from typed values: `Config::builder(page).sources([11, 1, 18])
 /// .open(OpenMode::NewTab).build()?`. Anything not set takes its default.

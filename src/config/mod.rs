@@ -15,7 +15,7 @@ pub use settings::{Extras, Settings, DATA_PREFIX};
 
 use crate::catalogue::{Selection, Source, SourceId};
 use std::fmt;
-use url::Url;
+use thryve_connect_protocol::address::Url;
 
 /// The token endpoint used when none is set: the reference server's.
 pub const DEFAULT_TOKEN_ENDPOINT: &str = thryve_connect_protocol::endpoint::SESSION_PATH;

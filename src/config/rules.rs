@@ -3,7 +3,7 @@
 use super::ConfigError;
 use crate::catalogue::SourceId;
 use crate::i18n;
-use url::Url;
+use thryve_connect_protocol::address::Url;
 
 /// Collects every problem instead of stopping at the first.
 pub(super) struct Checker<'a>(pub(super) &'a mut Vec<ConfigError>);
@@ -50,10 +50,10 @@ pub(super) fn thryve_base(page: &Url, value: &str) -> Result<Url, String> {
 
 pub(super) fn redirect(page: &Url, value: &str) -> Result<Url, String> {
     let url = http_url(page, value)?;
-    if url.origin() != page.origin() {
+    if !url.same_origin(page) {
         return Err(format!(
             "\"{value}\" is on another origin than this page ({}); the result can only be read on this page's origin",
-            page.origin().ascii_serialization()
+            page.origin()
         ));
     }
     Ok(url)

@@ -26,7 +26,12 @@ struct Carried {
     session: Session,
 }
 
-type Asked = (url::Url, &'static str, Credentials, Headers);
+type Asked = (
+    thryve_connect_protocol::address::Url,
+    &'static str,
+    Credentials,
+    Headers,
+);
 
 fn asked(config: &Config) -> Asked {
     (
