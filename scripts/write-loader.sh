@@ -21,15 +21,28 @@ glue=$(only '^thryve-connect-app-[0-9a-f]+\.js$')
 wasm=$(only '^thryve-connect-app-[0-9a-f]+_bg\.wasm$')
 css=$(only '^thryve-connect-[0-9a-f]+\.css$')
 
-# The names, and the comments out (whole-line `//` and `/* … */` blocks: 40 % of the file, a third
-# of its gzip bytes; web/thryve-connect.js keeps them).
-sed -e "s/__TC_GLUE__/$glue/" -e "s/__TC_WASM__/$wasm/" -e "s/__TC_CSS__/$css/" "$loader" |
-  awk '
-    in_block { if ($0 ~ /\*\//) in_block = 0; next }
-    /^[ \t]*\/\*/ { if ($0 !~ /\*\//) in_block = 1; next }
-    /^[ \t]*\/\// { next }
-    { print }
-  ' > "$loader.tmp"
+# The names, and the comments out: 40 % of the file, a third of its gzip bytes
+# (web/thryve-connect.js keeps them). Only whole-line comments go (`// …` lines, and `/* … */`
+# blocks that start a line and end one); a line that mixes a block comment with code fails the
+# build rather than being guessed at. The loader has no multi-line template literals, whose
+# lines could look like comments.
+sed -e "s/__TC_GLUE__/$glue/" -e "s/__TC_WASM__/$wasm/" -e "s/__TC_CSS__/$css/" "$loader" > "$loader.named"
+awk '
+  function mixed() { printf "write-loader: line %d mixes a comment with code: %s\n", NR, $0 > "/dev/stderr"; bad = 1 }
+  in_block {
+    if ($0 ~ /\*\//) { in_block = 0; if ($0 !~ /\*\/[ \t]*$/) mixed() }
+    next
+  }
+  /^[ \t]*\/\*/ {
+    if ($0 !~ /\*\//) in_block = 1
+    else if ($0 !~ /\*\/[ \t]*$/) mixed()
+    next
+  }
+  /^[ \t]*\/\// { next }
+  { print }
+  END { if (in_block) { print "write-loader: an unclosed block comment" > "/dev/stderr"; bad = 1 } exit bad }
+' "$loader.named" > "$loader.tmp"
+rm "$loader.named"
 mv "$loader.tmp" "$loader"
 if grep -q "__TC_" "$loader"; then
   echo "write-loader: a placeholder is left in $loader" >&2

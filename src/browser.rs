@@ -254,7 +254,7 @@ pub fn plural_category(code: &str, count: usize) -> String {
     String::from(rules.select(count as f64))
 }
 
-/// A moment as the language `code` writes a date ("31 Jan 2026"), with the time of day when
+/// A moment as the language `code` writes a date ("Jan 31, 2026" in English), with the time of day when
 /// `with_time`, in the user's time zone (`Intl.DateTimeFormat`, medium date, short time).
 #[cfg(target_arch = "wasm32")]
 pub fn format_date(code: &str, ms: i64, with_time: bool) -> Option<String> {

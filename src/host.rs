@@ -32,6 +32,7 @@ pub enum HostSession {
 
 /// The host's answer for the connected sources.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum HostStatus {
     /// The IDs of the connected sources.
     Connected(BTreeSet<SourceId>),

@@ -388,7 +388,7 @@ impl Messages {
         if let Some(text) = crate::browser::format_date(self.code(), ms, with_time) {
             return text;
         }
-        let text = thryve_connect_protocol::timestamp::format(ms);
+        let text = thryve_connect_protocol::timestamp::format(ms).unwrap_or_default();
         let (date, time) = text.split_once('T').unwrap_or((&text, ""));
         if with_time {
             format!("{date} {}", time.get(..5).unwrap_or(time))

@@ -199,19 +199,25 @@ pub struct Attempt {
     /// The key of the screen that started it ([`crate::Config::screen_key`]): with several
     /// screens on a page, only that one shows the result.
     pub screen: String,
+    /// A connect of a source the status said must be connected again: if it fails, the source
+    /// is still connected (a failed connect cannot disconnect).
+    pub reconnect: bool,
 }
 
 impl Attempt {
     pub fn to_json(&self) -> String {
-        Json::object([
+        let mut json = Json::object([
             ("action", self.action.as_str().into()),
             ("source", self.source.into()),
             // Whole milliseconds (the clock gives no finer ones).
             ("started_at_ms", (self.started_at_ms.max(0.0) as u64).into()),
             ("nonce", self.nonce.as_str().into()),
             ("screen", self.screen.as_str().into()),
-        ])
-        .to_string()
+        ]);
+        if self.reconnect {
+            json.set("reconnect", true.into());
+        }
+        json.to_string()
     }
 
     /// Reads a stored attempt; anything unreadable counts as no attempt. Attempts stored by
@@ -240,6 +246,7 @@ impl Attempt {
                 Some(screen) => screen.as_str()?.to_owned(),
                 None => String::new(),
             },
+            reconnect: json.get("reconnect").and_then(Json::as_bool) == Some(true),
         })
     }
 
@@ -348,6 +355,7 @@ mod tests {
             started_at_ms: 1_000.0,
             nonce: "n1".into(),
             screen: String::new(),
+            reconnect: false,
         }
     }
 
@@ -574,7 +582,14 @@ mod tests {
     #[test]
     fn attempts_round_trip_and_garbage_is_no_attempt() {
         let a = attempt(Action::Disconnect, 3);
+        assert!(!a.to_json().contains("reconnect"), "written only when true");
         assert_eq!(Attempt::from_json(&a.to_json()), Some(a));
+        let reconnect = Attempt {
+            reconnect: true,
+            ..attempt(Action::Connect, 11)
+        };
+        assert!(reconnect.to_json().contains(r#""reconnect":true"#));
+        assert_eq!(Attempt::from_json(&reconnect.to_json()), Some(reconnect));
         assert_eq!(Attempt::from_json("{"), None);
         assert_eq!(
             Attempt::from_json(r#"{"action":"explode","source":1}"#),

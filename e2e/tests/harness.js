@@ -19,7 +19,7 @@ export const OUTPUT = resolve(process.env.E2E_OUTPUT ?? "output");
 /** The page's `<html lang>` (the release build's page is minified: attributes may be unquoted). */
 export const HTML_LANG = /<html lang=(?:"[^"]*"|[^\s>]*)>/;
 /** The standalone page's mount element, whatever the order and quoting of its attributes. */
-export const MOUNT = /<div\b[^>]*?\bid="?thryve-connect"?(?=[\s>])[^>]*>/;
+export const MOUNT = /<div\b[^>]*?\sid="?thryve-connect"?(?=[\s>])[^>]*>/;
 /**
  * The standalone page's mount element, with the first frame the build wrote into it (one
  * `<section>`, see src/bin/prerender.rs): `$1` is the opening tag.

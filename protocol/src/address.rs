@@ -127,7 +127,7 @@ impl Url {
         self.browser().map(|url| url.pathname()).unwrap_or_default()
     }
 
-    /// Replaces the path.
+    /// Replaces the path (of a URL with a hierarchical path, such as every http(s) URL).
     pub fn set_path(&mut self, path: &str) {
         if let Some(url) = self.browser() {
             url.set_pathname(path);
@@ -191,10 +191,11 @@ impl Url {
         split_fragment(self.as_str()).1
     }
 
-    /// Whether both URLs have the same tuple origin (an opaque origin is like no other).
+    /// Whether both are http(s) URLs of the same origin (scheme, host and port); any other URL
+    /// is of no origin but its own.
     pub fn same_origin(&self, other: &Url) -> bool {
-        let origin = self.origin();
-        origin != "null" && origin == other.origin()
+        let web = |url: &Url| matches!(url.scheme(), "http" | "https");
+        web(self) && web(other) && self.origin() == other.origin()
     }
 
     /// The query's name/value pairs, decoded (`+` is a space).

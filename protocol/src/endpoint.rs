@@ -135,11 +135,12 @@ impl StatusAnswer {
                 return Json::from(*id);
             };
             let mut entry = Json::object([("id", (*id).into())]);
-            if let Some(since) = connection.since_ms {
-                entry.set("since", timestamp::format(since).into());
+            // A time RFC 3339 cannot write is left out (the answer stays readable).
+            if let Some(since) = connection.since_ms.and_then(timestamp::format) {
+                entry.set("since", since.into());
             }
-            if let Some(last) = connection.last_data_ms {
-                entry.set("lastData", timestamp::format(last).into());
+            if let Some(last) = connection.last_data_ms.and_then(timestamp::format) {
+                entry.set("lastData", last.into());
             }
             if connection.needs_reconnect {
                 entry.set("needsReconnect", true.into());

@@ -76,9 +76,15 @@ pub fn parse(text: &str) -> Option<i64> {
     Some(seconds * 1_000 + millis)
 }
 
+/// The moments RFC 3339 can write: years 0000 to 9999.
+pub const RANGE: std::ops::RangeInclusive<i64> = -62_167_219_200_000..=253_402_300_799_999;
+
 /// The RFC 3339 text of a moment in UTC, to the second when there are no milliseconds
-/// (`2026-01-31T10:00:00Z`, `2026-01-31T10:00:00.250Z`).
-pub fn format(ms: i64) -> String {
+/// (`2026-01-31T10:00:00Z`, `2026-01-31T10:00:00.250Z`); `None` outside [`RANGE`].
+pub fn format(ms: i64) -> Option<String> {
+    if !RANGE.contains(&ms) {
+        return None;
+    }
     let (days, rest) = (ms.div_euclid(86_400_000), ms.rem_euclid(86_400_000));
     let (year, month, day) = civil_from_days(days);
     let (hour, minute, second, millis) = (
@@ -92,7 +98,9 @@ pub fn format(ms: i64) -> String {
     } else {
         format!(".{millis:03}")
     };
-    format!("{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}{fraction}Z")
+    Some(format!(
+        "{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}{fraction}Z"
+    ))
 }
 
 /// Days since 1970-01-01 of a date in the proleptic Gregorian calendar (Howard Hinnant's
@@ -173,15 +181,23 @@ mod tests {
 
     #[test]
     fn writes_utc() {
-        assert_eq!(format(0), "1970-01-01T00:00:00Z");
-        assert_eq!(format(1_769_853_600_250), "2026-01-31T10:00:00.250Z");
-        assert_eq!(format(-1_000), "1969-12-31T23:59:59Z");
+        assert_eq!(format(0).unwrap(), "1970-01-01T00:00:00Z");
+        assert_eq!(
+            format(1_769_853_600_250).unwrap(),
+            "2026-01-31T10:00:00.250Z"
+        );
+        assert_eq!(format(-1_000).unwrap(), "1969-12-31T23:59:59Z");
+        assert_eq!(format(*RANGE.start()).unwrap(), "0000-01-01T00:00:00Z");
+        assert_eq!(format(*RANGE.end()).unwrap(), "9999-12-31T23:59:59.999Z");
+        assert_eq!(format(RANGE.end() + 1), None);
+        assert_eq!(format(RANGE.start() - 1), None);
+        assert_eq!(format(i64::MIN), None);
     }
 
     proptest! {
         #[test]
-        fn format_and_parse_agree(ms in -62_135_596_800_000i64..253_402_300_799_999) {
-            prop_assert_eq!(parse(&format(ms)), Some(ms));
+        fn format_and_parse_agree(ms in RANGE) {
+            prop_assert_eq!(parse(&format(ms).unwrap()), Some(ms));
         }
 
         #[test]

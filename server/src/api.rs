@@ -315,8 +315,7 @@ fn sandbox_session(
             let widget = Url::parse(&format!("http://{host}{base}"))
                 .or_else(|_| Url::parse(&format!("http://localhost{base}")))
                 .expect("a valid constant");
-            let answer =
-                thryve::widget_answer(&widget.clone().into(), &token, locale.unwrap_or("en"));
+            let answer = thryve::widget_answer(&widget.into(), &token, locale.unwrap_or("en"));
             if sandbox.sends_user_key() {
                 let key = crate::thryve::screen_user_key(SANDBOX_USER_KEY_SECRET, user);
                 Json(with_user_key(answer, &key)).into_response()

@@ -160,20 +160,24 @@ pub fn connected_sources(answer: &Value) -> Result<StatusAnswer, UpstreamError> 
     Ok(status)
 }
 
-/// A time as Thryve might write it (the format is unconfirmed), in epoch milliseconds.
+/// A time as Thryve might write it (the format is unconfirmed), in epoch milliseconds: after
+/// 1970 and before the year 10000 (so that the answer can write it), else none (a `0` is "not
+/// known" rather than 1 January 1970).
 fn tolerant_time(value: &Value) -> Option<i64> {
-    if let Some(number) = value.as_i64() {
+    let ms = if let Some(number) = value.as_i64() {
         // Before 2001-09-09 in milliseconds means it was seconds.
-        return Some(if number.abs() < 1_000_000_000_000 {
+        if number.unsigned_abs() < 1_000_000_000_000 {
             number.checked_mul(1_000)?
         } else {
             number
-        });
-    }
-    let text = value.as_str()?.trim();
-    timestamp::parse(text)
-        .or_else(|| timestamp::parse(&format!("{text}Z")))
-        .or_else(|| timestamp::parse(&format!("{text}T00:00:00Z")))
+        }
+    } else {
+        let text = value.as_str()?.trim();
+        timestamp::parse(text)
+            .or_else(|| timestamp::parse(&format!("{text}Z")))
+            .or_else(|| timestamp::parse(&format!("{text}T00:00:00Z")))?
+    };
+    (ms > 0 && timestamp::RANGE.contains(&ms)).then_some(ms)
 }
 
 /// Whether Thryve's plain-text `accessToken` answer looks like a token (an HTML error page or a
@@ -439,6 +443,17 @@ mod tests {
         }
         assert_eq!(since(json!("last tuesday")), None);
         assert_eq!(since(json!(null)), None);
+        // Nothing the answer could not write (the screen would refuse the whole answer).
+        for odd in [
+            json!(0),
+            json!(-5),
+            json!(i64::MIN),
+            json!(i64::MAX),
+            json!(1_700_000_000_000_000i64),
+            json!("0000-01-01T00:00:00+01:00"),
+        ] {
+            assert_eq!(since(odd.clone()), None, "{odd}");
+        }
         assert!(connected_sources(&json!("nope")).is_err());
     }
 

@@ -11,6 +11,7 @@ use crate::events::{
     ErrorContext, ErrorKind, Failure, Finished, Mode, ScreenEvent, Started, Verdict,
 };
 use crate::outcome::{self, Attempt, Outcome, Resolution};
+use crate::status::Knowledge;
 use leptos::prelude::*;
 use thryve_connect_protocol::thryve::{direct_url, Action};
 
@@ -120,6 +121,7 @@ impl Screen {
             started_at_ms: browser::now_ms(),
             nonce: browser::nonce(),
             screen: config.screen_key.clone(),
+            reconnect: action == Action::Connect && self.needs_reconnect(source),
         };
         let redirect = outcome::redirect_with_nonce(&config.redirect_for(&current), &attempt);
         let url = direct_url(&config.thryve_base, action, token, source, Some(&redirect));
@@ -239,7 +241,12 @@ impl Screen {
     /// Thryve's `connected` is the source's state after the attempt, success or not; a failed
     /// background disconnect (no answer) says nothing about the state.
     fn finish(&self, outcome: Outcome, tells_state: bool) {
-        if tells_state {
+        // A connect that fails cannot disconnect: a failed reconnect leaves a connected source
+        // connected (and still in need of the reconnect the status asked for).
+        let failed_reconnect = outcome.action == Action::Connect
+            && !outcome.success
+            && self.knowledge(outcome.source) == Knowledge::Connected;
+        if tells_state && !failed_reconnect {
             self.remember(outcome.source, outcome.connected_after());
             if outcome.success {
                 self.await_confirmation(outcome.source, outcome.connected_after());
@@ -283,11 +290,15 @@ impl Screen {
                     .config
                     .with_value(|c| c.source(outcome.source).is_some()) =>
             {
+                // A failed reconnect leaves the source connected (this page may not know it
+                // yet: the states arrive with the session and the status).
+                let reconnect = attempt.as_ref().is_some_and(|a| a.reconnect);
+                let tells_state = outcome.success || !reconnect;
                 // After the first render, so that screen readers announce it.
                 let screen = *self;
                 browser::next_frame(move || {
                     if screen.alive() {
-                        screen.finish(outcome, true);
+                        screen.finish(outcome, tells_state);
                     }
                 });
             }

@@ -111,6 +111,11 @@ impl Screen {
             return;
         }
         self.status.storage_key.set_value(key.clone());
+        // Another user (or none) than the one named before: what the status said was about that
+        // one. (The first key of the page names the user the status was read for.)
+        if previous.is_some() && self.status.details.with_untracked(|d| !d.is_empty()) {
+            self.status.details.set(BTreeMap::new());
+        }
         let Some(key) = key else {
             // No key any more: keep nothing beyond this page.
             return;

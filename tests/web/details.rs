@@ -1,6 +1,7 @@
 //! The richer status: per-source objects (`since`, `lastData`, `needsReconnect`) shown in the
 //! user's language and date format, and Reconnect where the status asks for it.
 
+use crate::returns::{thryve_return, NONCE};
 use crate::support::*;
 use thryve_connect::protocol::endpoint::STATUS_PATH;
 use thryve_connect::protocol::thryve::{CONNECT_PAGE, DEFAULT_CONNECT_BASE};
@@ -38,7 +39,7 @@ async fn connected_since_and_last_data_in_the_users_date_format() {
     stub_route(STATUS_PATH, 200, vec![DETAILED.into()]);
     let screen = Fixture::new(&[("data-status-endpoint", STATUS_PATH), ("data-locale", "de")]);
     until("German details", || {
-        row_text(&screen, 1).contains("Verbunden seit 31.01.2026")
+        row_text(&screen, 1).contains("Verbunden seit dem 31.01.2026")
     })
     .await;
     assert!(row_text(&screen, 1).contains("Letzte Daten: 30.11.2026"));
@@ -98,4 +99,60 @@ async fn details_that_do_not_read_are_a_status_error() {
     })
     .await;
     assert!(!screen.text().contains("since"));
+}
+
+#[wasm_bindgen_test]
+async fn a_reconnect_that_fails_leaves_the_source_connected() {
+    // The attempt recorded that Strava needed a reconnect; Thryve says it did not work.
+    setup();
+    token_ok();
+    stub_defer(STATUS_PATH);
+    let attempt = format!(
+        r#"{{"action":"connect","source":11,"started_at_ms":{},"nonce":"{NONCE}","reconnect":true}}"#,
+        js_sys::Date::now() - 1000.0
+    );
+    session_storage()
+        .set_item(thryve_connect::testing::ATTEMPT_KEY, &attempt)
+        .unwrap();
+    set_address(&thryve_return(NONCE, 11, "false"));
+    let screen = Fixture::new(&[("data-status-endpoint", STATUS_PATH)]);
+    until("the failure message", || {
+        screen
+            .text_of_role("status")
+            .contains("Strava was not connected.")
+    })
+    .await;
+    // Before the status answers, the failure has not turned the row into "Not connected".
+    assert_eq!(screen.state(11).as_deref(), Some("unknown"));
+    stub_release(
+        STATUS_PATH,
+        200,
+        r#"{"connected":[{"id":11,"needsReconnect":true}]}"#,
+    );
+    until("Reconnect offered again", || {
+        screen.button("Reconnect Strava").is_some()
+    })
+    .await;
+    assert_eq!(screen.state(11).as_deref(), Some("connected"));
+    assert!(row_text(&screen, 11).contains("Needs to be reconnected"));
+}
+
+#[wasm_bindgen_test]
+async fn a_reconnect_is_recorded_as_one() {
+    setup();
+    token_ok();
+    stub_route(STATUS_PATH, 200, vec![DETAILED.into()]);
+    let screen = Fixture::new(&[("data-status-endpoint", STATUS_PATH)]);
+    until("Strava's Reconnect", || {
+        screen
+            .button("Reconnect Strava")
+            .is_some_and(|b| !b.has_attribute("disabled"))
+    })
+    .await;
+    screen.click("Reconnect Strava").await;
+    let recorded = session_storage()
+        .get_item(thryve_connect::testing::ATTEMPT_KEY)
+        .unwrap()
+        .unwrap_or_default();
+    assert!(recorded.contains(r#""reconnect":true"#), "{recorded}");
 }
