@@ -127,6 +127,29 @@ fn the_loader_knows_the_same_languages() {
 }
 
 #[test]
+fn the_types_know_the_same_languages() {
+    let line = include_str!("../web/thryve-connect.d.ts")
+        .lines()
+        .find(|l| l.starts_with("export type ThryveConnectLocale ="))
+        .expect("the types declare ThryveConnectLocale");
+    let mut in_types: Vec<String> = line
+        .split('"')
+        .skip(1)
+        .step_by(2)
+        .map(str::to_owned)
+        .collect();
+    in_types.sort();
+    let available: Vec<String> = thryve_connect::protocol::LOCALES
+        .iter()
+        .map(|code| (*code).to_owned())
+        .collect();
+    assert_eq!(
+        in_types, available,
+        "update ThryveConnectLocale in web/thryve-connect.d.ts"
+    );
+}
+
+#[test]
 fn the_loader_knows_the_attempts_parameter() {
     let param = thryve_connect::testing::ATTEMPT_PARAM;
     assert!(

@@ -8,7 +8,7 @@
 export type ThryveSourceId = number;
 
 /** A language the screen has a table for: what it speaks and reports. */
-export type ThryveConnectLocale = "de" | "en" | "es" | "fr";
+export type ThryveConnectLocale = "de" | "en" | "es" | "fr" | "it" | "nl" | "pl" | "pt-BR";
 
 /** How a connect leaves the page: this tab goes to Thryve and back, or Thryve opens in a new tab. */
 export type ThryveConnectOpen = "same-tab" | "new-tab";
