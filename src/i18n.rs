@@ -385,9 +385,18 @@ impl Messages {
     /// rendering, host tests) the UTC date and time as RFC 3339 writes them stand in.
     pub fn date(&self, ms: i64, with_time: bool) -> String {
         #[cfg(target_arch = "wasm32")]
-        if let Some(text) = crate::browser::format_date(self.code(), ms, with_time) {
-            return text;
+        {
+            crate::browser::format_date(self.code(), ms, with_time).unwrap_or_default()
         }
+        #[cfg(not(target_arch = "wasm32"))]
+        {
+            Messages::rfc_3339_date(ms, with_time)
+        }
+    }
+
+    /// [`Messages::date`] off the browser: the UTC date (and time) as RFC 3339 writes them.
+    #[cfg(not(target_arch = "wasm32"))]
+    fn rfc_3339_date(ms: i64, with_time: bool) -> String {
         let text = thryve_connect_protocol::timestamp::format(ms).unwrap_or_default();
         let (date, time) = text.split_once('T').unwrap_or((&text, ""));
         if with_time {
@@ -707,6 +716,14 @@ mod tests {
         assert!(check_text("title", "Hi {source}")
             .unwrap_err()
             .contains("{source}"));
+    }
+
+    #[test]
+    fn dates_off_the_browser_are_rfc_3339() {
+        // The browser's Intl.DateTimeFormat is checked by the browser tests.
+        let en = Messages::new("en");
+        assert_eq!(en.date(1_769_853_600_000, false), "2026-01-31");
+        assert_eq!(en.date(1_769_853_600_000, true), "2026-01-31 10:00");
     }
 
     #[test]
