@@ -91,11 +91,7 @@ test("a return from Thryve starts from an empty mount: its result never pushes a
   withScreen({}, { viewport: { width: 390, height: 844 } }, async ({ server, page }) => {
     // What is measured is the result message: the status's details ("Last data: …") add a line
     // to the connected row when they arrive, which moves the rows below (README, "Styling").
-    await fetch(`${server.url}/sandbox/_test/fault`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ statusDetails: false }),
-    });
+    await server.behave({ statusDetails: false });
     await page.goto(`${server.url}/`);
     await ready(page, "Fitbit");
     await page.getByRole("button", { name: "Connect Fitbit", exact: true }).click();

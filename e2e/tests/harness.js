@@ -92,6 +92,10 @@ export async function startServer({ env = {}, pages = {}, files = {}, dist: dist
     log: async () => (await fetch(`${url}/sandbox/_test/log`)).json(),
     /** Makes the token endpoint answer "ok", "down" (503) or "garbage" (HTML). */
     fault: async (session) => post("/sandbox/_test/fault", { session }),
+    /** Switches the sandbox's other behaviours: { userKey: false }, { statusDetails: false }. */
+    behave: async (switches) => post("/sandbox/_test/fault", switches),
+    /** Marks `source` of sandbox user `user` as needing a reconnect (the answer: 204, or 404). */
+    needsReconnect: async (user, source) => post("/sandbox/_test/needs-reconnect", { user, source }),
     /** Expires every token the sandbox issued. */
     expireTokens: async () => post("/sandbox/_test/expire-tokens"),
     stop: async () => {

@@ -30,11 +30,7 @@ test("two people on one browser: the second never sees what the first connected"
 
 test("without a user key from the token endpoint, nothing is remembered across loads", () =>
   withScreen(NO_STATUS, async ({ server, page }) => {
-    await fetch(`${server.url}/sandbox/_test/fault`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ userKey: false }),
-    });
+    await server.behave({ userKey: false });
     await page.goto(`${server.url}/remembered.html`);
     await (await ready(page, "Oura")).click();
     await page.getByRole("button", { name: "Allow" }).click();

@@ -27,11 +27,7 @@ test("the status says since when and when data last came, and asks for a reconne
     await row(page, 1).getByText(/^Last data: [A-Z][a-z]{2} \d{1,2}, \d{4}/).waitFor();
 
     // The source's authorisation lapses: the status asks for a reconnect.
-    const marked = await fetch(`${server.url}/sandbox/_test/needs-reconnect`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ user: await sandboxUser(context), source: 1 }),
-    });
+    const marked = await server.needsReconnect(await sandboxUser(context), 1);
     assert.equal(marked.status, 204);
     await page.goto(`${server.url}/`);
     const reconnect = page.getByRole("button", { name: "Reconnect Fitbit", exact: true });

@@ -95,17 +95,13 @@ pub fn SourceRow(
             // A confirming row keeps telling what it knew.
             RowState::Known(knowledge) | RowState::Confirming(knowledge) => {
                 // What the status said about a connection, when it said more than "connected".
-                match screen.connection(id) {
-                    Some(c) if c.needs_reconnect => {
-                        return t.get(Msg::StateNeedsReconnect).to_owned()
-                    }
-                    Some(c) => {
-                        if let Some(since) = c.since_ms {
-                            let date = t.date(since, false);
-                            return t.format(Msg::StateSince, &[("date", &date)]);
-                        }
-                    }
-                    None => {}
+                let connection = screen.connection(id);
+                if connection.is_some_and(|c| c.needs_reconnect) {
+                    return t.get(Msg::StateNeedsReconnect).to_owned();
+                }
+                if let Some(since) = connection.and_then(|c| c.since_ms) {
+                    let date = t.date(since, false);
+                    return t.format(Msg::StateSince, &[("date", &date)]);
                 }
                 t.get(match knowledge {
                     Knowledge::Connected => Msg::StateConnected,

@@ -11,7 +11,6 @@ use crate::events::{
     ErrorContext, ErrorKind, Failure, Finished, Mode, ScreenEvent, Started, Verdict,
 };
 use crate::outcome::{self, Attempt, Outcome, Resolution};
-use crate::status::Knowledge;
 use leptos::prelude::*;
 use thryve_connect_protocol::thryve::{direct_url, Action};
 
@@ -241,12 +240,7 @@ impl Screen {
     /// Thryve's `connected` is the source's state after the attempt, success or not; a failed
     /// background disconnect (no answer) says nothing about the state.
     fn finish(&self, outcome: Outcome, tells_state: bool) {
-        // A connect that fails cannot disconnect: a failed reconnect leaves a connected source
-        // connected (and still in need of the reconnect the status asked for).
-        let failed_reconnect = outcome.action == Action::Connect
-            && !outcome.success
-            && self.knowledge(outcome.source) == Knowledge::Connected;
-        if tells_state && !failed_reconnect {
+        if tells_state {
             self.remember(outcome.source, outcome.connected_after());
             if outcome.success {
                 self.await_confirmation(outcome.source, outcome.connected_after());
@@ -290,8 +284,10 @@ impl Screen {
                     .config
                     .with_value(|c| c.source(outcome.source).is_some()) =>
             {
-                // A failed reconnect leaves the source connected (this page may not know it
-                // yet: the states arrive with the session and the status).
+                // A connect that fails cannot disconnect: a failed reconnect leaves the source
+                // connected and still in need of the reconnect the status asked for. The attempt
+                // says it was one (this page may not know the state yet: it arrives with the
+                // session and the status).
                 let reconnect = attempt.as_ref().is_some_and(|a| a.reconnect);
                 let tells_state = outcome.success || !reconnect;
                 // After the first render, so that screen readers announce it.

@@ -229,7 +229,11 @@ impl Screen {
                 self.status
                     .confirming
                     .update(|confirming| confirming.apply(&mut connected));
-                if details != self.status.details.get_untracked() {
+                if self
+                    .status
+                    .details
+                    .with_untracked(|shown| *shown != details)
+                {
                     self.status.details.set(details);
                 }
                 self.schedule_catch_up();

@@ -1,7 +1,7 @@
 //! The richer status: per-source objects (`since`, `lastData`, `needsReconnect`) shown in the
 //! user's language and date format, and Reconnect where the status asks for it.
 
-use crate::returns::{thryve_return, NONCE};
+use crate::returns::{record_attempt_with, thryve_return, NONCE};
 use crate::support::*;
 use thryve_connect::protocol::endpoint::STATUS_PATH;
 use thryve_connect::protocol::thryve::{CONNECT_PAGE, DEFAULT_CONNECT_BASE};
@@ -45,8 +45,8 @@ async fn connected_since_and_last_data_in_the_users_date_format() {
     assert!(row_text(&screen, 1).contains("Letzte Daten: 30.11.2026"));
 }
 
-#[wasm_bindgen_test]
-async fn a_source_that_needs_reconnecting_offers_reconnect() {
+/// A screen whose status says Strava needs a reconnect, once Reconnect can be pressed.
+async fn reconnect_ready() -> Fixture {
     setup();
     token_ok();
     stub_route(STATUS_PATH, 200, vec![DETAILED.into()]);
@@ -57,6 +57,12 @@ async fn a_source_that_needs_reconnecting_offers_reconnect() {
             .is_some_and(|b| !b.has_attribute("disabled"))
     })
     .await;
+    screen
+}
+
+#[wasm_bindgen_test]
+async fn a_source_that_needs_reconnecting_offers_reconnect() {
+    let screen = reconnect_ready().await;
     assert!(row_text(&screen, 11).contains("Needs to be reconnected"));
     assert_eq!(
         screen.row(11).get_attribute("data-reconnect").as_deref(),
@@ -107,13 +113,7 @@ async fn a_reconnect_that_fails_leaves_the_source_connected() {
     setup();
     token_ok();
     stub_defer(STATUS_PATH);
-    let attempt = format!(
-        r#"{{"action":"connect","source":11,"started_at_ms":{},"nonce":"{NONCE}","reconnect":true}}"#,
-        js_sys::Date::now() - 1000.0
-    );
-    session_storage()
-        .set_item(thryve_connect::testing::ATTEMPT_KEY, &attempt)
-        .unwrap();
+    record_attempt_with("connect", 11, r#","reconnect":true"#);
     set_address(&thryve_return(NONCE, 11, "false"));
     let screen = Fixture::new(&[("data-status-endpoint", STATUS_PATH)]);
     until("the failure message", || {
@@ -139,16 +139,7 @@ async fn a_reconnect_that_fails_leaves_the_source_connected() {
 
 #[wasm_bindgen_test]
 async fn a_reconnect_is_recorded_as_one() {
-    setup();
-    token_ok();
-    stub_route(STATUS_PATH, 200, vec![DETAILED.into()]);
-    let screen = Fixture::new(&[("data-status-endpoint", STATUS_PATH)]);
-    until("Strava's Reconnect", || {
-        screen
-            .button("Reconnect Strava")
-            .is_some_and(|b| !b.has_attribute("disabled"))
-    })
-    .await;
+    let screen = reconnect_ready().await;
     screen.click("Reconnect Strava").await;
     let recorded = session_storage()
         .get_item(thryve_connect::testing::ATTEMPT_KEY)

@@ -11,8 +11,13 @@ pub(crate) const NONCE: &str = "abc";
 
 /// Records an attempt as the screen does before it leaves, started a second ago.
 pub(crate) fn record_attempt(action: &str, source: u32) {
+    record_attempt_with(action, source, "");
+}
+
+/// [`record_attempt`] with more fields (`,"reconnect":true`).
+pub(crate) fn record_attempt_with(action: &str, source: u32, more: &str) {
     let attempt = format!(
-        r#"{{"action":"{action}","source":{source},"started_at_ms":{},"nonce":"{NONCE}"}}"#,
+        r#"{{"action":"{action}","source":{source},"started_at_ms":{},"nonce":"{NONCE}"{more}}}"#,
         js_sys::Date::now() - 1000.0
     );
     session_storage().set_item(ATTEMPT_KEY, &attempt).unwrap();
