@@ -131,6 +131,8 @@ test("the disconnect confirmation keeps the row's state text and fits the compac
     const disconnect = page.getByRole("button", { name: "Disconnect Oura", exact: true });
     await disconnect.waitFor();
     const row = page.locator('[data-testid="source-18"]');
+    // The row says "Connected" from the return, then "Connected since …" once the status answers.
+    await row.getByText(/^Connected since /).waitFor();
     assert.match((await row.locator(".tc-source__state").textContent()).trim(), /^Connected since /);
     await disconnect.click();
     const yes = page.getByRole("button", { name: "Yes, disconnect Oura", exact: true });
