@@ -30,6 +30,7 @@ mod confirm;
 pub mod events;
 mod host;
 mod i18n;
+mod js_host;
 mod mount;
 mod outcome;
 mod screen;
