@@ -207,6 +207,32 @@ async fn ok_text(response: Response, deadline: &Deadline) -> Result<String, ApiE
     response.text().await.map_err(|e| deadline.error(e))
 }
 
+/// The body of the 2xx answer to `request` (to `endpoint`, with `body` if any): the loader's
+/// early answer at `window[early_key]` when it is this very request, with when the loader sent
+/// it; else the answer to `request` sent now.
+async fn answer_text(
+    early_key: &str,
+    endpoint: &Url,
+    request: RequestBuilder,
+    body: Option<&str>,
+    access: &Access,
+    deadline: &Deadline,
+) -> Result<(String, Option<f64>), ApiError> {
+    if let Some((early, sent_at)) = take_prefetched(early_key, endpoint, body, access) {
+        return Ok((early_answer(early, deadline).await?, sent_at));
+    }
+    let request = access
+        .apply(request)
+        .abort_signal(deadline.signal().as_ref());
+    let request = match body {
+        Some(body) => request.body(body.to_owned()),
+        None => request.build(),
+    }
+    .map_err(|e| ApiError::Network(e.to_string()))?;
+    let response = request.send().await.map_err(|e| deadline.error(e))?;
+    Ok((ok_text(response, deadline).await?, None))
+}
+
 /// Asks the host's token endpoint for a connection session.
 ///
 /// When the page's boot script already sent this very request (same endpoint, same body) while
@@ -220,28 +246,21 @@ pub async fn fetch_session(
 ) -> Result<Session, ApiError> {
     let body = SessionRequest::body(locale);
     let deadline = Deadline::new(timeout_ms, cancel);
-    let mut sent_at_ms = crate::browser::now_ms();
-    let response = match take_prefetched(endpoint, &body, access) {
-        Some((early, sent_at)) => {
-            // Its age counts from when the loader sent it.
-            sent_at_ms = sent_at.unwrap_or(sent_at_ms);
-            early_response(early, &deadline).await?
-        }
-        None => access
-            .apply(
-                Request::post(endpoint.as_str())
-                    .header("Accept", "application/json")
-                    .header("Content-Type", "application/json"),
-            )
-            .abort_signal(deadline.signal().as_ref())
-            .body(body)
-            .map_err(|e| ApiError::Network(e.to_string()))?
-            .send()
-            .await
-            .map_err(|e| deadline.error(e))?,
-    };
-    let text = ok_text(response, &deadline).await?;
-    session_of(&text, sent_at_ms)
+    let request = Request::post(endpoint.as_str())
+        .header("Accept", "application/json")
+        .header("Content-Type", "application/json");
+    let asked_at_ms = crate::browser::now_ms();
+    let (text, sent_at) = answer_text(
+        EARLY_SESSION,
+        endpoint,
+        request,
+        Some(&body),
+        access,
+        &deadline,
+    )
+    .await?;
+    // An early answer's age counts from when the loader sent it.
+    session_of(&text, sent_at.unwrap_or(asked_at_ms))
 }
 
 /// A session out of the token endpoint's answer (or the host's), asked for at `sent_at_ms`.
@@ -300,7 +319,8 @@ pub async fn host_status(
     }
 }
 
-/// Reads the host's status endpoint: the connected sources, and what it says about them.
+/// Reads the host's status endpoint: the connected sources, and what it says about them. The
+/// loader's early request is used when it is this one (its first read on the page).
 pub async fn fetch_status(
     endpoint: &Url,
     access: &Access,
@@ -308,13 +328,8 @@ pub async fn fetch_status(
     cancel: Option<&AbortSignal>,
 ) -> Result<StatusAnswer, ApiError> {
     let deadline = Deadline::new(timeout_ms, cancel);
-    let response = access
-        .apply(Request::get(endpoint.as_str()).header("Accept", "application/json"))
-        .abort_signal(deadline.signal().as_ref())
-        .send()
-        .await
-        .map_err(|e| deadline.error(e))?;
-    let text = ok_text(response, &deadline).await?;
+    let request = Request::get(endpoint.as_str()).header("Accept", "application/json");
+    let (text, _) = answer_text(EARLY_STATUS, endpoint, request, None, access, &deadline).await?;
     crate::status::parse_status(&text).ok_or(ApiError::BadStatusBody)
 }
 
@@ -349,17 +364,24 @@ pub async fn revoke(
     }
 }
 
-/// The loader's early request, if it matches: `window.__thryveConnectPrefetch` holds
-/// `{url, body, credentials, response, sentAt}` where `response` is the `fetch` promise and
-/// `sentAt` when it was sent (ms since the epoch). Taken once. The loader sends no extra headers,
-/// so a screen that needs some asks again.
+/// Where the loader leaves its early session request.
+const EARLY_SESSION: &str = "__thryveConnectPrefetch";
+/// Where the loader leaves its early status request.
+const EARLY_STATUS: &str = "__thryveConnectStatus";
+
+/// The loader's early request at `window[key]`, if it is the one this screen would send: the
+/// loader leaves `{url, body, credentials, answer, sentAt}` (a status request has no body nor
+/// `sentAt`), where `answer` is a promise of `{ok, status, text}` (the loader reads the body as
+/// soon as it arrives) and `sentAt` when the request was sent (ms since the epoch). Taken once.
+/// The loader sends no extra headers, so a screen that needs some asks again.
 fn take_prefetched(
+    key: &str,
     endpoint: &Url,
-    body: &str,
+    body: Option<&str>,
     access: &Access,
 ) -> Option<(js_sys::Promise, Option<f64>)> {
     let window = crate::browser::window()?;
-    let key = JsValue::from_str("__thryveConnectPrefetch");
+    let key = JsValue::from_str(key);
     let early = js_sys::Reflect::get(&window, &key).ok()?;
     if early.is_undefined() || early.is_null() {
         return None;
@@ -367,23 +389,21 @@ fn take_prefetched(
     let _ = js_sys::Reflect::delete_property(&window, &key);
     let field = |name: &str| js_sys::Reflect::get(&early, &JsValue::from_str(name)).ok();
     let url = field("url")?.as_string()?;
-    let sent = field("body")?.as_string()?;
     let same_url = Url::parse(&url).is_ok_and(|url| &url == endpoint);
+    let same_body = field("body").and_then(|sent| sent.as_string()).as_deref() == body;
     let credentials = field("credentials").and_then(|c| c.as_string());
     let same_access = access.headers.is_empty()
         && credentials.as_deref().unwrap_or("same-origin") == access.credentials.as_str();
-    if !same_url || sent != body || !same_access {
+    if !same_url || !same_body || !same_access {
         return None;
     }
     let sent_at = field("sentAt").and_then(|at| at.as_f64());
-    let response = field("response")?.dyn_into::<js_sys::Promise>().ok()?;
-    Some((response, sent_at))
+    let answer = field("answer")?.dyn_into::<js_sys::Promise>().ok()?;
+    Some((answer, sent_at))
 }
 
-async fn early_response(
-    promise: js_sys::Promise,
-    deadline: &Deadline,
-) -> Result<Response, ApiError> {
+/// The body of the early request's 2xx answer, or what went wrong.
+async fn early_answer(promise: js_sys::Promise, deadline: &Deadline) -> Result<String, ApiError> {
     // The early request has no deadline of its own; race it against ours.
     let signal = deadline.signal();
     let timeout = js_sys::Promise::new(&mut |_, reject| {
@@ -396,16 +416,23 @@ async fn early_response(
         }
     });
     let race = js_sys::Promise::race(&js_sys::Array::of2(&promise, &timeout));
-    match JsFuture::from(race).await {
-        Ok(value) => value
-            .dyn_into::<web_sys::Response>()
-            .map(Response::from)
-            .map_err(|_| ApiError::Network("the early request did not give a response".into())),
-        Err(_) if deadline.passed() => Err(ApiError::Timeout),
-        Err(error) => Err(ApiError::Network(
-            error
-                .as_string()
-                .unwrap_or_else(|| "the early request failed".into()),
-        )),
+    let answer = match JsFuture::from(race).await {
+        Ok(answer) => answer,
+        Err(_) if deadline.passed() => return Err(ApiError::Timeout),
+        Err(error) => {
+            return Err(ApiError::Network(
+                error
+                    .as_string()
+                    .unwrap_or_else(|| "the early request failed".into()),
+            ))
+        }
+    };
+    let field = |name: &str| js_sys::Reflect::get(&answer, &JsValue::from_str(name)).ok();
+    if field("ok").and_then(|ok| ok.as_bool()) != Some(true) {
+        let status = field("status").and_then(|s| s.as_f64()).unwrap_or(0.0);
+        return Err(ApiError::Status(status as u16));
     }
+    field("text")
+        .and_then(|text| text.as_string())
+        .ok_or_else(|| ApiError::Network("the early request gave no answer".into()))
 }

@@ -92,7 +92,7 @@ export interface ThryveConnectSettings {
   headingLevel?: ThryveConnectHeadingLevel;
   /** Forces a colour theme. Default: the system's. */
   theme?: ThryveConnectTheme;
-  /** Send the session request early, while the WebAssembly loads. Default `true`. */
+  /** Send the session and status requests early, while the WebAssembly loads. Default `true`. */
   prefetch?: boolean;
   /**
    * What requests to the token and status endpoints carry: `"include"` sends the cookies of an

@@ -89,37 +89,53 @@ function languageGuess(element, settings) {
 }
 
 /**
- * The first screen's session request, sent while the app downloads (see above). Returns a
- * function that withdraws it if no screen has taken it (the screen was removed first).
+ * The first screen's session and status requests, sent while the app downloads (see above).
+ * Returns a function that withdraws them if no screen has taken them (the screen was removed
+ * first).
  */
-function prefetchSession(element, settings) {
+function prefetch(element, settings) {
   if (prefetched) return () => {};
   prefetched = true;
-  if (setting(element, settings, "prefetch") === "false") return;
-  // The host's own code gets the session, or the request needs headers only the app sends.
-  if (typeof settings?.getSession === "function" || settings?.headers) return;
+  // Headers only the app sends, or a setting the app will refuse: the app asks itself.
+  if (setting(element, settings, "prefetch") === "false" || settings?.headers) return () => {};
   const credentials = setting(element, settings, "credentials") || "same-origin";
-  if (!["same-origin", "include", "omit"].includes(credentials)) return;
+  if (!["same-origin", "include", "omit"].includes(credentials)) return () => {};
+  const sent = [];
+  // The host's own code may get the session or the status instead.
+  if (typeof settings?.getSession !== "function") {
+    const body = JSON.stringify({ locale: languageGuess(element, settings) });
+    const endpoint = setting(element, settings, "token-endpoint") || DEFAULT_TOKEN_ENDPOINT;
+    const init = { method: "POST", headers: { Accept: "application/json", "Content-Type": "application/json" }, body };
+    sent.push(early("__thryveConnectPrefetch", endpoint, credentials, init, { body, sentAt: Date.now() }));
+  }
+  const status = setting(element, settings, "status-endpoint")?.trim();
+  if (status && typeof settings?.getStatus !== "function") {
+    sent.push(early("__thryveConnectStatus", status, credentials, { headers: { Accept: "application/json" } }, {}));
+  }
+  return () => sent.forEach((withdraw) => withdraw());
+}
+
+/**
+ * Sends one early request and leaves it for the app at `window[key]`: `{url, credentials,
+ * answer, ...extra}`. Returns a function that withdraws it.
+ */
+function early(key, address, credentials, init, extra) {
   let url;
   try {
-    url = new URL(setting(element, settings, "token-endpoint") || DEFAULT_TOKEN_ENDPOINT, location.href).href;
+    url = new URL(address, location.href).href;
   } catch {
-    return; // The app reports the bad setting.
+    return () => {}; // The app reports the bad setting.
   }
-  const body = JSON.stringify({ locale: languageGuess(element, settings) });
-  const sentAt = Date.now();
-  const response = fetch(url, {
-    method: "POST",
-    headers: { Accept: "application/json", "Content-Type": "application/json" },
-    credentials,
-    body,
-  });
+  // The answer is read as soon as it arrives, so that the app takes it without waiting: a body
+  // read by the app itself would resolve in a later task, after the browser has painted the
+  // screen once without it (about 100 ms later on a slow phone).
+  const answer = fetch(url, { ...init, credentials }).then(async (r) => ({ ok: r.ok, status: r.status, text: r.ok ? await r.text() : "" }));
   // Whoever takes it handles a failure; untaken, it must not be reported as unhandled.
-  response.catch(() => {});
-  const early = { url, body, credentials, response, sentAt };
-  window.__thryveConnectPrefetch = early;
+  answer.catch(() => {});
+  const request = { url, credentials, answer, ...extra };
+  window[key] = request;
   return () => {
-    if (window.__thryveConnectPrefetch === early) delete window.__thryveConnectPrefetch;
+    if (window[key] === request) delete window[key];
   };
 }
 

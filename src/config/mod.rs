@@ -150,8 +150,8 @@ pub struct Config {
     pub headers: Headers,
     /// The host's own wording for messages, by key (see [`Extras::texts`]).
     pub texts: Vec<(String, String)>,
-    /// Whether the loader sends the first session request before the app arrives (read by the
-    /// loader; kept here so that it is checked like every other setting).
+    /// Whether the loader sends the first session and status requests before the app arrives
+    /// (read by the loader; kept here so that it is checked like every other setting).
     pub prefetch: bool,
     /// Tells several screens on one page apart: a result coming back from Thryve is shown only
     /// by the screen with the key that started the attempt. The mount functions use the

@@ -37,8 +37,8 @@ pub struct Settings {
     pub heading_level: Option<String>,
     /// `theme`: `light` | `dark` (the system's choice when not set)
     pub theme: Option<String>,
-    /// `prefetch`: `true` | `false`, whether the loader sends the first session request before
-    /// the app has arrived
+    /// `prefetch`: `true` | `false`, whether the loader sends the first session and status
+    /// requests before the app has arrived
     pub prefetch: Option<String>,
     /// `credentials`: `same-origin` | `include` | `omit`, what the requests to the token and
     /// status endpoints carry (`include` for cookies of an API on another origin)
