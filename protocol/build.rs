@@ -1,8 +1,8 @@
 //! Finds the message tables in `locales/` so that adding a language is adding one file.
 //!
-//! Writes `$OUT_DIR/locales.rs` with two sorted lists: `LOCALES` (the codes) and `LOCALE_FILES`
-//! (`(code, text)` pairs, each text included from `locales/{code}.txt`). The format and the
-//! completeness rules are in the frontend's `i18n` module.
+//! Writes `$OUT_DIR/locales.rs` with two sorted lists, `LOCALES` (the codes) and `LOCALE_FILES`
+//! (`(code, text)` pairs, each text included from `locales/{code}.txt`), and `ENGLISH_FILE`
+//! (English alone). The format and the completeness rules are in the frontend's `i18n` module.
 
 use std::{env, fs, path::PathBuf};
 
@@ -51,6 +51,11 @@ fn main() {
             )
         })
         .collect();
+    let english = locales
+        .iter()
+        .find(|(code, _)| code == "en")
+        .map(|(_, path)| path.display().to_string())
+        .expect("locales/en.txt exists: English is the reference and the fallback");
     let out = PathBuf::from(env::var("OUT_DIR").expect("set by cargo")).join("locales.rs");
     fs::write(
         out,
@@ -58,7 +63,9 @@ fn main() {
             "/// The screen's languages: one code per `locales/*.txt`, sorted.\n\
              pub const LOCALES: &[&str] = &[{codes}];\n\
              /// Every `locales/*.txt` as `(code, text)`, sorted by code.\n\
-             pub const LOCALE_FILES: &[(&str, &str)] = &[\n{files}];\n"
+             pub const LOCALE_FILES: &[(&str, &str)] = &[\n{files}];\n\
+             /// `locales/en.txt` alone, for a build that fetches the other languages when needed.\n\
+             pub const ENGLISH_FILE: &str = include_str!({english:?});\n"
         ),
     )
     .expect("OUT_DIR is writable");

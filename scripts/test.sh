@@ -23,13 +23,18 @@ cargo clippy -p thryve-connect --features prerender --bin thryve-connect-prerend
 step "lint (wasm32)"
 cargo clippy --target wasm32-unknown-unknown -p thryve-connect --features csr --lib --tests -- -D warnings
 cargo clippy --target wasm32-unknown-unknown -p thryve-connect-protocol --lib --tests -- -D warnings
-cargo clippy --target wasm32-unknown-unknown -p thryve-connect-app -p leptos-app-example --all-targets -- -D warnings
+# Apart: together their features would unify, and the app's build without bundled-languages
+# would not be linted.
+cargo clippy --target wasm32-unknown-unknown -p thryve-connect-app --all-targets -- -D warnings
+cargo clippy --target wasm32-unknown-unknown -p leptos-app-example --all-targets -- -D warnings
 # A Leptos host that hydrates server-rendered HTML builds the library with `hydrate`.
 cargo clippy --target wasm32-unknown-unknown -p thryve-connect --features hydrate --lib --tests -- -D warnings
 
 step "host tests (pure rules, server, server-side rendering)"
 cargo test --workspace
 cargo test -p thryve-connect --features prerender --test ssr --bin thryve-connect-prerender
+# The standalone build's languages: English compiled in, the others added at run time.
+cargo test -p thryve-connect --no-default-features --lib -- i18n::tests::without_bundled_languages i18n::tests::a_
 
 step "JS API types and the single-page example (tsc, esbuild)"
 (cd examples/spa-host && npm run check && npm run build)

@@ -21,12 +21,23 @@ glue=$(only '^thryve-connect-app-[0-9a-f]+\.js$')
 wasm=$(only '^thryve-connect-app-[0-9a-f]+_bg\.wasm$')
 css=$(only '^thryve-connect-[0-9a-f]+\.css$')
 
+# The message tables besides English (the app carries English), copied with one hash of all
+# their texts in their names, like Trunk's files, so that they may be cached for good. The loader
+# fetches the one a screen shows, beside the wasm.
+tables="$(dirname "$0")/../protocol/locales"
+hash=$(cat "$tables"/*.txt | sha256sum | cut -c1-16)
+for table in "$tables"/*.txt; do
+  code=$(basename "$table" .txt)
+  [ "$code" = en ] || cp "$table" "$dir/thryve-connect-$code-$hash.txt"
+done
+
 # The names, and the comments out: 40 % of the file, a third of its gzip bytes
 # (web/thryve-connect.js keeps them). Only whole-line comments go (`// …` lines, and `/* … */`
 # blocks that start a line and end one); a line that mixes a block comment with code fails the
 # build rather than being guessed at. The loader has no multi-line template literals, whose
 # lines could look like comments.
-sed -e "s/__TC_GLUE__/$glue/" -e "s/__TC_WASM__/$wasm/" -e "s/__TC_CSS__/$css/" "$loader" > "$loader.named"
+sed -e "s/__TC_GLUE__/$glue/" -e "s/__TC_WASM__/$wasm/" -e "s/__TC_CSS__/$css/" \
+  -e "s/__TC_TABLES__/$hash/" "$loader" > "$loader.named"
 awk '
   function mixed() { printf "write-loader: line %d mixes a comment with code: %s\n", NR, $0 > "/dev/stderr"; bad = 1 }
   in_block {

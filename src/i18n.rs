@@ -17,10 +17,15 @@
 //! `few`, `many`, `other`; `other` always): the browser's `Intl.PluralRules` picks the category,
 //! so Polish or Arabic plurals need no rules of ours. Tests fail when a language lacks a message
 //! English has, has one English lacks, or uses other placeholders.
+//!
+//! With the `bundled-languages` feature (on by default) every table is compiled in. Without it
+//! only English is, and the others are added at run time with [`add_language`] (the standalone
+//! build's loader fetches the one a screen needs, beside the wasm).
 
+use std::cell::RefCell;
 use std::sync::Arc;
 
-use thryve_connect_protocol::LOCALE_FILES;
+use thryve_connect_protocol::LOCALES;
 
 /// The language used when nothing else matches, and the reference every other is checked against.
 pub const DEFAULT_LOCALE: &str = "en";
@@ -157,9 +162,69 @@ impl Table {
     }
 }
 
-/// The codes of every language there is a file for, sorted.
+/// The codes of every language there is a file for, sorted (whether its table is compiled in or
+/// added at run time).
 pub fn available() -> impl Iterator<Item = &'static str> {
-    LOCALE_FILES.iter().map(|(code, _)| *code)
+    LOCALES.iter().copied()
+}
+
+/// The tables compiled into this build: every language's, or English alone.
+fn compiled() -> &'static [(&'static str, &'static str)] {
+    #[cfg(feature = "bundled-languages")]
+    return thryve_connect_protocol::LOCALE_FILES;
+    #[cfg(not(feature = "bundled-languages"))]
+    return &[(DEFAULT_LOCALE, thryve_connect_protocol::ENGLISH_FILE)];
+}
+
+thread_local! {
+    /// The tables added at run time ([`add_language`]), kept for the page's lifetime.
+    static ADDED: RefCell<Vec<(&'static str, &'static str)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Whether the messages of `code` are at hand (compiled in or added).
+pub fn has_language(code: &str) -> bool {
+    compiled().iter().any(|(c, _)| *c == code)
+        || ADDED.with(|added| added.borrow().iter().any(|(c, _)| *c == code))
+}
+
+/// Adds the table of one of the [`available`] languages (the text of its `locales/{code}.txt`),
+/// for a build without `bundled-languages`. It must parse, have every message (each plural with
+/// its `other` line) and use only each message's placeholders. It replaces a table given before
+/// or compiled in. Screens created afterwards use it.
+pub fn add_language(code: &str, text: &str) -> Result<(), String> {
+    let code = LOCALES
+        .iter()
+        .copied()
+        .find(|c| *c == code)
+        .ok_or_else(|| {
+            format!(
+                "{code:?} is not one of the languages ({})",
+                LOCALES.join(", ")
+            )
+        })?;
+    let text: &'static str = Box::leak(text.to_owned().into_boxed_str());
+    let table = parse(code, text)
+        .map_err(|e| format!("line {} is not `key = text`: {:?}", e.line, e.text))?;
+    for (key, value) in &table.entries {
+        check_text(key, value).map_err(|problem| format!("the table {problem}"))?;
+    }
+    let missing = Msg::ALL.iter().find_map(|msg| {
+        let key = if PLURALS.contains(msg) {
+            format!("{}.other", msg.key())
+        } else {
+            msg.key().to_owned()
+        };
+        table.get(&key).is_none().then_some(key)
+    });
+    if let Some(key) = missing {
+        return Err(format!("the table has no line for {key}"));
+    }
+    ADDED.with(|added| {
+        let mut added = added.borrow_mut();
+        added.retain(|(c, _)| *c != code);
+        added.push((code, text));
+    });
+    Ok(())
 }
 
 /// The primary language subtag of a BCP 47 tag, lower-cased ("de-AT" -> "de"), if it looks like one.
@@ -280,7 +345,10 @@ impl PartialEq for Messages {
 
 #[inline(never)]
 fn load(code: &str) -> Option<Table> {
-    let (code, text) = LOCALE_FILES.iter().find(|(c, _)| *c == code)?;
+    // An added table wins over the compiled one (a host may bring newer wording).
+    let (code, text) = ADDED
+        .with(|added| added.borrow().iter().copied().find(|(c, _)| *c == code))
+        .or_else(|| compiled().iter().copied().find(|(c, _)| *c == code))?;
     // A file that does not parse is caught by the tests; at run time it degrades to English.
     parse(code, text).ok()
 }
@@ -462,6 +530,7 @@ fn placeholders(template: &str) -> Vec<&str> {
 mod tests {
     use super::*;
     use std::collections::BTreeSet;
+    use thryve_connect_protocol::LOCALE_FILES;
 
     fn tables() -> Vec<Table> {
         LOCALE_FILES
@@ -734,5 +803,71 @@ mod tests {
         let de = Messages::new("de");
         assert_eq!(de.language_name(), "Deutsch");
         assert_ne!(de.get(Msg::ButtonConnect), "Connect");
+    }
+
+    fn file(code: &str) -> &'static str {
+        LOCALE_FILES
+            .iter()
+            .find(|(c, _)| *c == code)
+            .map(|(_, text)| *text)
+            .unwrap_or_else(|| panic!("locales/{code}.txt"))
+    }
+
+    #[cfg(not(feature = "bundled-languages"))]
+    #[test]
+    fn without_bundled_languages_only_english_is_compiled_in() {
+        assert!(has_language("en"));
+        assert!(
+            available().any(|code| code == "de"),
+            "every language can be chosen"
+        );
+        assert!(!has_language("de"));
+        assert_eq!(
+            Messages::new("de").code(),
+            "en",
+            "English until the table is added"
+        );
+        add_language("de", file("de")).unwrap();
+        assert_eq!(Messages::new("de").code(), "de");
+    }
+
+    #[test]
+    fn a_shipped_table_can_be_added_at_run_time() {
+        assert_eq!(add_language("de", file("de")), Ok(()));
+        assert!(has_language("de"));
+        assert_eq!(Messages::new("de").get(Msg::ButtonConnect), "Verbinden");
+        // Given again: the new text replaces the first.
+        let edited = file("de").replace("button.connect = Verbinden", "button.connect = Koppeln");
+        assert_eq!(add_language("de", &edited), Ok(()));
+        assert_eq!(Messages::new("de").get(Msg::ButtonConnect), "Koppeln");
+        add_language("de", file("de")).unwrap();
+    }
+
+    #[test]
+    fn a_table_added_at_run_time_is_checked() {
+        let refused = |code: &str, text: &str| add_language(code, text).unwrap_err();
+        assert!(refused("xx", file("de")).contains("is not one of the languages"));
+        assert!(refused("DE", file("de")).contains("is not one of the languages"));
+        assert!(refused("fr", "button.connect Connecter").contains("line 1"));
+        let without_intro: String = file("fr")
+            .lines()
+            .filter(|line| !line.starts_with("intro"))
+            .map(|line| format!("{line}\n"))
+            .collect();
+        assert!(
+            refused("fr", &without_intro).contains("no line for intro"),
+            "{}",
+            refused("fr", &without_intro)
+        );
+        let without_other: String = file("fr")
+            .lines()
+            .filter(|line| !line.starts_with("summary.connected.other"))
+            .map(|line| format!("{line}\n"))
+            .collect();
+        assert!(refused("fr", &without_other).contains("summary.connected.other"));
+        let unknown = format!("{}\nbutton.fly = Voler\n", file("fr"));
+        assert!(refused("fr", &unknown).contains("button.fly"));
+        let placeholder = file("fr").replace("{source}", "{name}");
+        assert!(refused("fr", &placeholder).contains("{name}"));
     }
 }

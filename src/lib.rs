@@ -54,15 +54,23 @@ pub use config::{
 };
 pub use events::ScreenEvent;
 pub use host::{GetSession, GetStatus, HostApi, HostSession, HostStatus, SessionAsk};
+pub use i18n::{add_language, has_language};
 pub use mount::{
-    builder_for_page, config_for_page, config_of, mount, mount_by_id, mount_element, settings_of,
-    MountHandle, Mounted, ELEMENT_NAME, MOUNT_ID,
+    builder_for_page, config_for_page, config_of, language_of, mount, mount_by_id, mount_element,
+    settings_of, MountHandle, Mounted, ELEMENT_NAME, MOUNT_ID,
 };
 
 /// The page's language (`<html lang>`) and then the browser's, most preferred first: what
 /// [`ConfigBuilder::languages`] wants in the browser.
 pub fn preferred_languages() -> Vec<String> {
     browser::preferred_languages()
+}
+
+/// What the loader (`thryve-connect.js`) calls besides the mount functions: the languages a
+/// build without `bundled-languages` fetches. Linked by the standalone build.
+#[doc(hidden)]
+pub mod loader {
+    pub use crate::mount::{add_language_js, language_to_load};
 }
 
 /// Hooks for this crate's own browser tests. Not part of the public API: it may change in any

@@ -88,6 +88,47 @@ pub fn config_for_page(settings: &Settings) -> Result<Config, Vec<ConfigError>> 
     Config::from_settings(settings, &page, &languages)
 }
 
+/// The language a screen in `element` shows with these settings (`object`: the settings object
+/// as JSON): the configured one ([`Config::locale`]), which also words the error message of
+/// invalid settings.
+pub fn language_of(element: &web_sys::Element, object: Option<String>) -> &'static str {
+    shown_language(given_locale(element, object.as_deref()).as_deref())
+}
+
+/// The language shown for a `locale` setting on this page (its `lang`, the browser's languages).
+fn shown_language(locale: Option<&str>) -> &'static str {
+    crate::config::choose_locale(locale, &browser::preferred_languages())
+}
+
+/// The `locale` setting of a screen in `element`: the settings object's (`object`, JSON) when it
+/// has one, else the attribute's. Read alone, without checking the other settings: the language
+/// is known before the screen (the loader asks before every mount and update).
+fn given_locale(element: &web_sys::Element, object: Option<&str>) -> Option<String> {
+    let from_object = object
+        .and_then(|text| Json::parse(text).ok())
+        .and_then(|json| match json.get("locale")? {
+            Json::String(text) | Json::Number(text) => Some(text.clone()),
+            Json::Bool(value) => Some(value.to_string()),
+            _ => None,
+        });
+    from_object.or_else(|| element.get_attribute(&format!("{}locale", prefix_of(element))))
+}
+
+/// For the loader: the language a screen in `element` shows with these settings, when the app
+/// does not have its messages yet ([`language_of`], [`crate::has_language`]).
+#[wasm_bindgen(js_name = languageToLoad)]
+pub fn language_to_load(element: &web_sys::Element, object: Option<String>) -> Option<String> {
+    let code = language_of(element, object);
+    (!crate::i18n::has_language(code)).then(|| code.to_owned())
+}
+
+/// [`crate::add_language`], for the loader: adds a language's table (its file's text) before a
+/// screen in that language is mounted. Throws when the table is refused.
+#[wasm_bindgen(js_name = addLanguage)]
+pub fn add_language_js(code: &str, text: &str) -> Result<(), JsError> {
+    crate::i18n::add_language(code, text).map_err(|problem| JsError::new(&problem))
+}
+
 /// The element's `id`, else its place in the document among the page's screens (`#0`, `#1`,
 /// …), taken when it is mounted and kept for its life.
 fn screen_key(element: &web_sys::Element) -> String {
@@ -130,12 +171,20 @@ impl Mounted {
 /// is replaced; a JSON settings block stays.
 pub fn mount(element: web_sys::HtmlElement) -> Mounted {
     let config = config_of(&element);
-    render(element, config, SessionCarry::default(), HostApi::default())
+    let locale = given_locale(&element, None);
+    render(
+        element,
+        config,
+        locale,
+        SessionCarry::default(),
+        HostApi::default(),
+    )
 }
 
 fn render(
     element: web_sys::HtmlElement,
     config: Result<Config, Vec<ConfigError>>,
+    locale: Option<String>,
     carry: SessionCarry,
     host: HostApi,
 ) -> Mounted {
@@ -149,7 +198,6 @@ fn render(
     }
     let target: web_sys::EventTarget = element.clone().unchecked_into();
     let prefix = prefix_of(&element);
-    let locale = element.get_attribute(&format!("{prefix}locale"));
     Mounted(leptos::mount::mount_to(element, move || {
         provide_context(carry);
         match config {
@@ -190,8 +238,10 @@ pub fn mount_by_id(id: &str) -> bool {
     }
 }
 
-/// What a handle shows: the checked settings, and which of the host's functions are given.
-type Shown = (Result<Config, Vec<ConfigError>>, [bool; 2]);
+/// What a handle shows: the checked settings, which of the host's functions are given, and
+/// whether the messages of the screen's language were at hand (a screen shown in English while
+/// they were not is shown again once they are).
+type Shown = (Result<Config, Vec<ConfigError>>, [bool; 2], bool);
 
 /// A screen mounted from JavaScript (the loader's `mount()` and each `<thryve-connect>`):
 /// settings can change while it is shown, and it is removed completely by
@@ -219,10 +269,15 @@ impl MountHandle {
             self.carry = SessionCarry::default();
             self.mounted = None;
         }
+        let locale = given_locale(&self.element, object.as_deref());
         let mut settings = settings_of(&self.element);
         settings.object = object;
         let config = checked(settings, self.key.clone());
-        let shown = (config, self.callbacks.present());
+        let messages = crate::i18n::has_language(match &config {
+            Ok(config) => config.locale,
+            Err(_) => shown_language(locale.as_deref()),
+        });
+        let shown = (config, self.callbacks.present(), messages);
         if self.mounted.is_some() && self.shown.as_ref() == Some(&shown) {
             return;
         }
@@ -232,6 +287,7 @@ impl MountHandle {
         self.mounted = Some(render(
             self.element.clone(),
             shown.0.clone(),
+            locale,
             self.carry.clone(),
             host,
         ));

@@ -9,15 +9,19 @@
 // to itself, so the files can live under any path or on another origin. No inline script or
 // style: it works under `script-src 'self' 'wasm-unsafe-eval'` (plus this file's origin).
 //
-// It also sends the first screen's session request right away, while the WebAssembly
-// downloads: the app takes that answer if the request matches what it would send itself (same
-// endpoint, same body); otherwise it asks again. Every rule stays in Rust; this is a head start.
+// It also sends the first screen's session and status requests right away, while the
+// WebAssembly downloads, and fetches the messages of the screen's language when it is not
+// English: the app takes each answer if the request matches what it would send itself (same
+// endpoint, same body, same credentials); otherwise it asks again. Every rule stays in Rust;
+// this is a head start.
 //
 // The build writes the hashed file names below (scripts/write-loader.sh, a Trunk hook), so this
 // file's name never changes and must not be cached for long; the hashed files may be cached
 // forever.
 
 const FILES = { glue: "__TC_GLUE__", wasm: "__TC_WASM__", css: "__TC_CSS__" };
+// The hash in the names of the message tables the app does not carry (it has English).
+const TABLES_HASH = "__TC_TABLES__";
 
 // Keep in sync with protocol/locales/*.txt (a host test checks it).
 const LOCALES = ["de", "en", "es", "fr", "it", "nl", "pl", "pt-BR"];
@@ -36,7 +40,16 @@ const DEFAULT_TOKEN_ENDPOINT = "/api/connection-session";
 const here = (name) => new URL(name, import.meta.url).href;
 
 let app = null;
+let appLoaded = false;
 let prefetched = false;
+// The tables asked for so far (promises of their text, then of their adding to the app), and the
+// languages that could not be had.
+const languageTexts = new Map();
+const languageAdded = new Map();
+const unavailable = new Set();
+const TABLE_TIMEOUT_MS = 10_000;
+const report = (error) => console.error("thryve-connect:", error);
+
 // The handle of each element with a screen: mounting it again updates that screen instead.
 const handles = new WeakMap();
 
@@ -50,10 +63,47 @@ function loadApp() {
     wasm.catch(() => {}); // a failure is reported where the glue awaits it
     app = import(here(FILES.glue)).then(async (glue) => {
       await glue.default({ module_or_path: wasm });
+      appLoaded = true;
       return glue;
     });
   }
   return app;
+}
+
+/** The text of a language's table, fetched once; null for English (in the app) or no language. */
+function languageText(code) {
+  if (code === "en" || !LOCALES.includes(code) || unavailable.has(code)) return null;
+  if (!languageTexts.has(code)) {
+    // A static file: it gets as long as a request to the token endpoint may take by default.
+    const signal = AbortSignal.timeout?.(TABLE_TIMEOUT_MS);
+    const text = fetch(here(`thryve-connect-${code}-${TABLES_HASH}.txt`), { signal }).then((r) =>
+      r.ok ? r.text() : Promise.reject(new Error(`HTTP ${r.status}`)),
+    );
+    text.catch(() => {});
+    languageTexts.set(code, text);
+  }
+  return languageTexts.get(code);
+}
+
+/**
+ * Null when the app has the messages of the language a screen in `element` shows with `settings`
+ * (the app decides which); else a promise that settles when it has them, or when they cannot be
+ * had (the screen then shows English). Screens waiting for one language share one promise.
+ */
+function missingLanguage(glue, element, settings) {
+  const code = glue.languageToLoad(element, json(settings));
+  const text = code && languageText(code);
+  if (!text) return null;
+  if (!languageAdded.has(code)) {
+    const added = text
+      .then((table) => glue.addLanguage(code, table))
+      .catch((error) => {
+        unavailable.add(code);
+        console.error(`thryve-connect: the "${code}" messages could not be loaded; the screen shows English`, error);
+      });
+    languageAdded.set(code, added);
+  }
+  return languageAdded.get(code);
 }
 
 function addStylesheet() {
@@ -161,20 +211,37 @@ export function mount(element, settings) {
     return existing;
   }
   let current = settings ?? null;
+  // The settings the screen shows (whose `getSession` and headers it uses).
+  let applied = null;
+  let glue = null;
   let screen = null;
   let removed = false;
+  let updates = 0;
+  let wake = () => {};
   let withdraw = () => {};
   // The early request waits a microtask, so that settings given right after the element was
-  // inserted (a `getSession`, headers) are seen first.
-  if (!app) {
-    queueMicrotask(() => {
-      if (!removed) withdraw = prefetchSession(element, current);
-    });
-  }
-  const ready = loadApp().then((glue) => {
+  // inserted (a `getSession`, headers) are seen first. The table of the language the screen will
+  // most likely show is fetched beside the app.
+  const first = !app;
+  queueMicrotask(() => {
     if (removed) return;
+    if (!appLoaded) languageText(languageGuess(element, current));
+    if (first) withdraw = prefetch(element, current);
+  });
+  const ready = loadApp().then(async (loaded) => {
+    glue = loaded;
+    // Until the app has the messages of the screen's language, or the settings change.
+    for (let wait; !removed && (wait = missingLanguage(glue, element, current)); ) {
+      await Promise.race([wait, new Promise((resolve) => (wake = resolve))]);
+    }
+    if (removed) return;
+    applied = current;
     screen = glue.mountElement(element, json(current), callbacks(current));
     live.add(screen);
+    // The early requests are the first screen's: what it did not take (other settings, a
+    // configuration error) no later screen may take, whatever its age. It takes them in the
+    // microtasks that follow its mount.
+    setTimeout(withdraw, 0);
   });
   ready.catch((error) => console.error("thryve-connect: the app could not be loaded", error));
   const handle = {
@@ -182,7 +249,21 @@ export function mount(element, settings) {
     /** Applies new settings (or, without an argument, re-reads the attributes). */
     update(settings) {
       if (settings !== undefined) current = settings ?? null;
-      screen?.update(json(current), callbacks(current));
+      // Before the screen is mounted, the mount reads `current`.
+      if (!screen) return wake();
+      const turn = ++updates;
+      // Settings in a language the app has not got yet: the screen stays as it is until it has,
+      // unless they change who the user may be (another `getSession` or other headers), which
+      // must not wait: the screen then shows English until the messages are there.
+      const wait = missingLanguage(glue, element, current);
+      if (wait) {
+        wait.then(() => turn === updates && screen && handle.update()).catch(report);
+        const sameUser =
+          applied?.getSession === current?.getSession && JSON.stringify(applied?.headers ?? null) === JSON.stringify(current?.headers ?? null);
+        if (sameUser) return;
+      }
+      applied = current;
+      screen.update(json(current), callbacks(current));
     },
     /** Removes the screen: no request, timer, listener or event survives. */
     unmount() {

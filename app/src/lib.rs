@@ -3,6 +3,7 @@
 //! makes panics readable in the console.
 
 // Linked for its exports.
+pub use thryve_connect::loader::{add_language_js, language_to_load};
 pub use thryve_connect::{mount_by_id, mount_element, MountHandle};
 
 /// Runs when the loader starts the WebAssembly.

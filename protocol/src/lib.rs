@@ -11,7 +11,8 @@
 //!   header's default name, and the JSON each side sends.
 //! - [`json`]: the small JSON reader and writer the browser build uses instead of `serde_json`.
 //! - [`timestamp`]: RFC 3339 times (the status endpoint's) to and from epoch milliseconds.
-//! - [`LOCALES`] and [`LOCALE_FILES`]: the screen's languages, one `locales/*.txt` each.
+//! - [`LOCALES`], [`LOCALE_FILES`] and [`ENGLISH_FILE`]: the screen's languages, one
+//!   `locales/*.txt` each.
 
 #![warn(missing_docs)]
 

@@ -111,9 +111,9 @@ pub fn inject_settings(html: &str, attributes: &[(&str, &str)]) -> Result<String
 }
 
 /// Whether a file is part of the embeddable screen (the loader, its types, the glue, the wasm,
-/// the styles): public, and loadable from pages on other origins.
+/// the styles, the message tables): public, and loadable from pages on other origins.
 pub fn is_shared_asset(path: &str) -> bool {
-    [".js", ".wasm", ".css", ".d.ts"]
+    [".js", ".wasm", ".css", ".d.ts", ".txt"]
         .iter()
         .any(|extension| path.ends_with(extension))
 }
