@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building, running and testing thryve-connect needs, skipping what is present.
 #
-#   scripts/setup.sh build   Rust wasm target, trunk, wasm-bindgen-cli, wasm-opt, brotli
+#   scripts/setup.sh build   Rust wasm target, trunk, wasm-bindgen-cli, wasm-opt, brotli, and
+#                            esbuild (pinned in scripts/package-lock.json) to minify the JS
 #   scripts/setup.sh test    the above, plus the e2e engines: Chromium + ChromeDriver, Firefox ESR,
 #                            WebKitGTK (MiniBrowser, WebKitWebDriver) + Xvfb, and the e2e npm
 #                            packages (pinned in e2e/package-lock.json), and the single-page
@@ -54,15 +55,19 @@ if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$bindgen_ver
   cargo install --force "wasm-bindgen-cli@$bindgen_version"
 fi
 
-# wasm-opt from npm's binaryen (Debian's is too old for current wasm features).
-opt_version=$(wasm-opt --version 2>/dev/null | grep -o 'version_[0-9]*' | tr -dc '0-9' || true)
-if [ -z "$opt_version" ] || [ "$opt_version" -lt 116 ]; then
-  say "installing wasm-opt (npm binaryen)"
-  as_root npm install -g --no-audit --no-fund binaryen >/dev/null
+# wasm-opt from npm's binaryen, pinned (Debian's is too old): the release build also uses its
+# mapping of shortened import and export names (scripts/minify-wasm-names.mjs), and the same
+# version gives the same bytes.
+BINARYEN_VERSION=132
+if [ "$(wasm-opt --version 2>/dev/null | grep -o 'version_[0-9]*' | tr -dc '0-9' || true)" != "$BINARYEN_VERSION" ]; then
+  say "installing wasm-opt (npm binaryen $BINARYEN_VERSION)"
+  as_root npm install -g --no-audit --no-fund "binaryen@$BINARYEN_VERSION.0.0" >/dev/null
 fi
 
 # brotli, to precompress the release build.
 command -v brotli >/dev/null || apt_install brotli
+
+npm_dirs=(scripts)
 
 if [ "$want" = test ]; then
   # The three engines of the end-to-end tests, from Debian: what is missing, in one install.
@@ -76,19 +81,21 @@ if [ "$want" = test ]; then
   if [ ${#missing[@]} -gt 0 ]; then
     apt_install "${missing[@]}"
   fi
-  # The npm packages of the e2e tests and of the single-page example, exactly as pinned (npm ci
-  # installs the lock file's tree).
-  for dir in e2e examples/spa-host; do
-    if ! (cd "$dir" && node -e '
-      const fs = require("fs");
-      const { dependencies = {}, devDependencies = {} } = require("./package.json");
-      for (const [name, version] of Object.entries({ ...dependencies, ...devDependencies })) {
-        const file = `node_modules/${name}/package.json`;
-        if (!fs.existsSync(file) || JSON.parse(fs.readFileSync(file, "utf8")).version !== version) process.exit(1);
-      }'); then
-      say "installing the npm packages of $dir"
-      (cd "$dir" && npm ci --no-audit --no-fund >/dev/null)
-    fi
-  done
+  npm_dirs+=(e2e examples/spa-host)
 fi
+
+# The npm packages, exactly as pinned (npm ci installs the lock file's tree): the build's JS
+# minifier (scripts/), and for the tests the e2e drivers and the single-page example's packages.
+for dir in "${npm_dirs[@]}"; do
+  if ! (cd "$dir" && node -e '
+    const fs = require("fs");
+    const { dependencies = {}, devDependencies = {} } = require("./package.json");
+    for (const [name, version] of Object.entries({ ...dependencies, ...devDependencies })) {
+      const file = `node_modules/${name}/package.json`;
+      if (!fs.existsSync(file) || JSON.parse(fs.readFileSync(file, "utf8")).version !== version) process.exit(1);
+    }'); then
+    say "installing the npm packages of $dir"
+    (cd "$dir" && npm ci --no-audit --no-fund >/dev/null)
+  fi
+done
 say "ready"
