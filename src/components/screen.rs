@@ -64,17 +64,21 @@ pub fn ConnectScreen(
     }
 }
 
-/// The screen's title at the configured level (`data-heading-level`).
-fn heading(level: u8, id: String, text: &'static str) -> AnyView {
-    let class = "tc-screen__title";
-    match level {
-        1 => view! { <h1 class=class id=id>{text}</h1> }.into_any(),
-        3 => view! { <h3 class=class id=id>{text}</h3> }.into_any(),
-        4 => view! { <h4 class=class id=id>{text}</h4> }.into_any(),
-        5 => view! { <h5 class=class id=id>{text}</h5> }.into_any(),
-        6 => view! { <h6 class=class id=id>{text}</h6> }.into_any(),
-        _ => view! { <h2 class=class id=id>{text}</h2> }.into_any(),
-    }
+/// The screen's title at the configured level (`data-heading-level`): one element type for the
+/// six levels (a `view!` per level would build six views into the wasm).
+fn heading(level: u8, id: String, text: &'static str) -> impl IntoView {
+    let tag = match level {
+        1 => "h1",
+        3 => "h3",
+        4 => "h4",
+        5 => "h5",
+        6 => "h6",
+        _ => "h2",
+    };
+    html::custom(tag)
+        .attr("class", "tc-screen__title")
+        .attr("id", id)
+        .child(text)
 }
 
 /// Provides a [`Screen`] to the pieces inside it, for custom layouts.

@@ -12,27 +12,26 @@ pub fn SessionAlert(#[prop(optional, into)] class: MaybeProp<String>) -> impl In
     let screen = Screen::expect();
     let t = screen.messages();
     let class = classes("tc-session", class);
-    move || match screen.session_view() {
+    move || {
         // The loading note is the line above the list (`SourceList`).
-        SessionView::Ready | SessionView::Loading => ().into_any(),
-        SessionView::Failed(error) => {
-            let text = match error {
-                ApiError::Timeout => t.get(Msg::SessionTimeout),
-                _ => t.get(Msg::SessionError),
-            };
-            view! {
-                <div class=class() data-state="error" role="alert">
-                    <p class="tc-session__text">{text}</p>
-                    <button
-                        type="button"
-                        class="tc-button tc-button--secondary"
-                        on:click=move |_| screen.retry_session()
-                    >
-                        {t.get(Msg::SessionRetry)}
-                    </button>
-                </div>
-            }
-            .into_any()
-        }
+        let SessionView::Failed(error) = screen.session_view() else {
+            return None;
+        };
+        let text = match error {
+            ApiError::Timeout => t.get(Msg::SessionTimeout),
+            _ => t.get(Msg::SessionError),
+        };
+        Some(view! {
+            <div class=class() data-state="error" role="alert">
+                <p class="tc-session__text">{text}</p>
+                <button
+                    type="button"
+                    class="tc-button tc-button--secondary"
+                    on:click=move |_| screen.retry_session()
+                >
+                    {t.get(Msg::SessionRetry)}
+                </button>
+            </div>
+        })
     }
 }
