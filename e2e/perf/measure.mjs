@@ -2,10 +2,13 @@
 // network profiles with a 4x slower CPU, cold cache, median of runs:
 //   - painted: the list's first row is in a frame (the browser paints right after it),
 //   - usable: "Connect Fitbit" is enabled (the session is there and the click works),
-//   - bytes downloaded (as sent, compressed).
+//   - bytes downloaded (as sent, compressed),
+//   - click to navigation: from a click on Connect until the browser starts loading Thryve's page.
 //
 //   node perf/measure.mjs [runs]      (from e2e/, after scripts/build.sh; MEASURE_ONLY=/,/react.html
-//                                     measures only those paths)
+//                                     measures only those paths; MEASURE_CHROMIUM_ARGS adds
+//                                     Chromium flags, such as
+//                                     "--js-flags=--no-wasm-lazy-compilation")
 //
 // Pages: the standalone app, the app without its pre-rendered first frame, the app without the
 // loader's early session request (a page with other settings, so without the frame too), the same
@@ -49,6 +52,9 @@ const server = await startServer({
       html: `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Host</title><script type="module" src="/thryve-connect.js"></script></head><body><main><h1>Your account</h1><thryve-connect token-endpoint="/api/connection-session"></thryve-connect></main></body></html>`,
     },
     "no-prefetch.html": { attributes: { "data-token-endpoint": "/api/connection-session", "data-heading-level": "1", "data-prefetch": "false" } },
+    // The same screen with 16 sources and with 3 (neither with the frame): what a row costs.
+    "all-sources.html": { attributes: { "data-token-endpoint": "/api/connection-session", "data-heading-level": "1" } },
+    "three-sources.html": { attributes: { "data-token-endpoint": "/api/connection-session", "data-heading-level": "1", "data-sources": "1,2,3" } },
   },
   // The floor page and its script, next to the build (the floor reuses the product's CSS).
   files: {
@@ -94,7 +100,22 @@ async function measure(browser, path, network) {
   const result = { usable: Math.round(await usable.jsonValue()) };
   await page.waitForTimeout(200);
   result.painted = Math.round(await page.evaluate(() => window.__listPainted));
+  // When the WebAssembly had arrived (our pages): what comes after it is compile, start and mount.
+  result.wasm = await page.evaluate(() => {
+    const entry = performance.getEntriesByType("resource").find((e) => e.name.endsWith(".wasm"));
+    return entry && Math.round(entry.responseEnd);
+  });
   result.bytes = bytes;
+  // A click on Connect until the browser starts navigating to Thryve's page (the sandbox's): the
+  // click time goes through `window.name`, which the same-tab navigation keeps.
+  await page.evaluate(() =>
+    document.addEventListener("click", () => (window.name = String(performance.timeOrigin + performance.now())), { capture: true }),
+  );
+  await Promise.all([
+    page.waitForURL(/dataSourceDirectConnection\.html/, { waitUntil: "commit" }),
+    page.locator('button[aria-label="Connect Fitbit"]').click(),
+  ]);
+  result.click = Math.round(await page.evaluate(() => performance.timeOrigin - Number(window.name)));
   await context.close();
   return result;
 }
@@ -107,11 +128,14 @@ const ALL_PAGES = [
   ["thryve-connect without early session request (nor first frame)", "/no-prefetch.html"],
   ["React 19 (esbuild, minified)", "/react.html"],
   ["plain-JavaScript floor", "/floor.html"],
+  // Only when named in MEASURE_ONLY:
+  ["thryve-connect, 16 sources, no frame", "/all-sources.html", "optional"],
+  ["thryve-connect, 3 sources, no frame", "/three-sources.html", "optional"],
 ];
 // MEASURE_ONLY=/,/embedded.html measures only those paths (the ratios need React and the floor).
 const only = process.env.MEASURE_ONLY?.split(",");
-const PAGES = ALL_PAGES.filter(([, path]) => !only || only.includes(path));
-const browser = await launch();
+const PAGES = ALL_PAGES.filter(([, path, optional]) => (only ? only.includes(path) : !optional));
+const browser = await launch(process.env.MEASURE_CHROMIUM_ARGS?.split(" ").filter(Boolean));
 const results = {};
 for (const [profile, network] of Object.entries(PROFILES)) {
   results[profile] = {};
@@ -125,7 +149,9 @@ for (const [profile, network] of Object.entries(PROFILES)) {
     const r = runs[name];
     const row = { paintedMs: median(r.map((x) => x.painted)), usableMs: median(r.map((x) => x.usable)), bytes: median(r.map((x) => x.bytes)) };
     results[profile][name] = row;
-    console.log(`  ${name}: list painted ${row.paintedMs} ms, Connect usable ${row.usableMs} ms (${r.map((x) => x.usable).join(", ")}), ${row.bytes} bytes`);
+    row.clickMs = median(r.map((x) => x.click));
+    const wasm = r[0].wasm === undefined ? "" : `, wasm arrived ${median(r.map((x) => x.wasm))} ms`;
+    console.log(`  ${name}: list painted ${row.paintedMs} ms, Connect usable ${row.usableMs} ms (${r.map((x) => x.usable).join(", ")})${wasm}, click to navigation ${row.clickMs} ms, ${row.bytes} bytes`);
   }
   const ours = results[profile]["thryve-connect"];
   const react = results[profile]["React 19 (esbuild, minified)"];

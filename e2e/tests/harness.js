@@ -207,7 +207,7 @@ export async function hostOrigin(target, pages, intercept = () => false) {
   return listening(server);
 }
 
-export async function launch() {
+export async function launch(extraArgs = []) {
   return chromium.launch({
     executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
     args: [
@@ -218,6 +218,7 @@ export async function launch() {
       "--no-first-run",
       "--disable-sync",
       "--disable-quic",
+      ...extraArgs,
     ],
   });
 }
