@@ -11,10 +11,10 @@
 //                                                   the paths of measure.mjs's pages are served)
 import { startServer, launch } from "../tests/harness.js";
 import { CPU_SLOWDOWN, PROFILES, VARIANT_PAGES } from "./pages.mjs";
+import { startCode } from "./trace-start.mjs";
 
 const RUNS = Number(process.argv[2] ?? 3);
 const PATHS = process.argv.length > 3 ? process.argv.slice(3) : ["/"];
-const CATEGORIES = ["v8.wasm", "disabled-by-default-v8.wasm.detailed"];
 
 const server = await startServer({ pages: VARIANT_PAGES });
 const browser = await launch();
@@ -27,23 +27,11 @@ async function trace(path) {
   await cdp.send("Network.setCacheDisabled", { cacheDisabled: true });
   await cdp.send("Network.emulateNetworkConditions", PROFILES["Lighthouse mobile"]);
   await cdp.send("Emulation.setCPUThrottlingRate", { rate: CPU_SLOWDOWN });
-  await browser.startTracing(page, { categories: CATEGORIES });
-  await page.goto(`${server.url}${path}`);
-  await page.locator('button[aria-label="Connect Fitbit"]:enabled').waitFor({ timeout: 60_000 });
-  const usable = await page.evaluate(() => performance.now());
-  const { traceEvents } = JSON.parse((await browser.stopTracing()).toString());
-  await context.close();
-  const events = (name) => traceEvents.filter((e) => e.name === name);
-  const ms = (list) => list.reduce((sum, e) => sum + (e.dur ?? 0), 0) / 1000;
-  const baseline = events("wasm.CompileBaseline");
-  if (baseline.length === 0) throw new Error(`${path}: no wasm.CompileBaseline events (did this Chromium rename them?)`);
-  return {
-    functions: baseline.length,
-    bytes: baseline.reduce((sum, e) => sum + (e.args?.bodySize ?? 0), 0),
-    liftoffMs: ms(baseline),
-    lazyMs: ms(events("wasm.CompileLazy")),
-    usableMs: usable,
-  };
+  try {
+    return await startCode(page, `${server.url}${path}`);
+  } finally {
+    await context.close();
+  }
 }
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
