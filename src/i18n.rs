@@ -181,10 +181,17 @@ thread_local! {
     static ADDED: RefCell<Vec<(&'static str, &'static str)>> = const { RefCell::new(Vec::new()) };
 }
 
+/// The table text of `code` as `(code, text)`: an added one wins over the compiled one (a host
+/// may bring newer wording).
+fn table_text(code: &str) -> Option<(&'static str, &'static str)> {
+    ADDED
+        .with(|added| added.borrow().iter().copied().find(|(c, _)| *c == code))
+        .or_else(|| compiled().iter().copied().find(|(c, _)| *c == code))
+}
+
 /// Whether the messages of `code` are at hand (compiled in or added).
 pub fn has_language(code: &str) -> bool {
-    compiled().iter().any(|(c, _)| *c == code)
-        || ADDED.with(|added| added.borrow().iter().any(|(c, _)| *c == code))
+    table_text(code).is_some()
 }
 
 /// Adds the table of one of the [`available`] languages (the text of its `locales/{code}.txt`),
@@ -345,10 +352,7 @@ impl PartialEq for Messages {
 
 #[inline(never)]
 fn load(code: &str) -> Option<Table> {
-    // An added table wins over the compiled one (a host may bring newer wording).
-    let (code, text) = ADDED
-        .with(|added| added.borrow().iter().copied().find(|(c, _)| *c == code))
-        .or_else(|| compiled().iter().copied().find(|(c, _)| *c == code))?;
+    let (code, text) = table_text(code)?;
     // A file that does not parse is caught by the tests; at run time it degrades to English.
     parse(code, text).ok()
 }

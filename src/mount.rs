@@ -104,13 +104,12 @@ fn shown_language(locale: Option<&str>) -> &'static str {
 /// has one, else the attribute's. Read alone, without checking the other settings: the language
 /// is known before the screen (the loader asks before every mount and update).
 fn given_locale(element: &web_sys::Element, object: Option<&str>) -> Option<String> {
+    // Read as the settings' check reads a scalar (a number or a boolean as its text); what it
+    // refuses is left to that check.
     let from_object = object
         .and_then(|text| Json::parse(text).ok())
-        .and_then(|json| match json.get("locale")? {
-            Json::String(text) | Json::Number(text) => Some(text.clone()),
-            Json::Bool(value) => Some(value.to_string()),
-            _ => None,
-        });
+        .and_then(|json| json.get("locale").cloned())
+        .and_then(|value| crate::config::scalar_text(value).ok().flatten());
     from_object.or_else(|| element.get_attribute(&format!("{}locale", prefix_of(element))))
 }
 

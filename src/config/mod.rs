@@ -11,6 +11,7 @@ pub use builder::ConfigBuilder;
 
 pub use rules::choose_locale;
 use rules::*;
+pub(crate) use settings::scalar_text;
 pub use settings::{Extras, Settings, DATA_PREFIX};
 
 use crate::catalogue::{Selection, Source, SourceId};

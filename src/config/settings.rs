@@ -254,7 +254,7 @@ pub(super) fn apply_object(
 }
 
 /// A scalar's text: numbers and booleans as written, `null` as "not set".
-fn scalar_text(value: Json) -> Result<Option<String>, String> {
+pub(crate) fn scalar_text(value: Json) -> Result<Option<String>, String> {
     match value {
         Json::Null => Ok(None),
         Json::String(text) | Json::Number(text) => Ok(Some(text)),
