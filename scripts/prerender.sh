@@ -4,4 +4,6 @@
 set -eu
 dir="${TRUNK_STAGING_DIR:?run by trunk build (it sets TRUNK_STAGING_DIR)}"
 cd "$(dirname "$0")/.."
-cargo run --quiet --features prerender --bin thryve-connect-prerender -- "$dir/index.html"
+# For the host, so without the wasm's build options (scripts/build.sh), which would rebuild it.
+env -u RUSTC_BOOTSTRAP -u CARGO_UNSTABLE_BUILD_STD \
+  cargo run --quiet --features prerender --bin thryve-connect-prerender -- "$dir/index.html"

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what building, running and testing thryve-connect needs, skipping what is present.
 #
-#   scripts/setup.sh build   Rust wasm target, trunk, wasm-bindgen-cli, wasm-opt, brotli, and
-#                            esbuild (pinned in scripts/package-lock.json) to minify the JS
+#   scripts/setup.sh build   Rust's wasm target and standard library source, trunk,
+#                            wasm-bindgen-cli, wasm-opt, brotli, and esbuild (pinned in
+#                            scripts/package-lock.json) to minify the JS
 #   scripts/setup.sh test    the above, plus the e2e engines: Chromium + ChromeDriver, Firefox ESR,
 #                            WebKitGTK (MiniBrowser, WebKitWebDriver) + Xvfb, and the e2e npm
 #                            packages (pinned in e2e/package-lock.json), and the single-page
@@ -36,6 +37,12 @@ apt_install() {
 if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   say "adding the wasm32-unknown-unknown target"
   rustup target add wasm32-unknown-unknown
+fi
+
+# The standard library's source: the release build compiles its own (scripts/build.sh).
+if ! rustup component list --installed | grep -q '^rust-src'; then
+  say "adding the rust-src component"
+  rustup component add rust-src
 fi
 
 # Trunk, pinned.

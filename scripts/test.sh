@@ -53,7 +53,7 @@ cargo test --target wasm32-unknown-unknown -p leptos-app-example
 step "release build"
 scripts/build.sh
 scripts/size-budget.sh
-trunk build --release --offline --dist examples/static-host/dist examples/static-host/index.html
+scripts/build.sh --dist examples/static-host/dist examples/static-host/index.html
 
 step "end-to-end tests (release build, sandbox server; Chromium, Firefox, WebKit)"
 cargo build -p thryve-connect-server
