@@ -8,8 +8,9 @@
 // hashes do not compress. Binaryen's `--minify-imports-and-exports-and-modules` pass renames the
 // imports, the exports and the import module to one or two letters and prints the mapping; this
 // script runs it (with Trunk's other wasm-opt options, `-Oz --enable-reference-types`) and
-// renames the same names in the glue. It fails, leaving both files as they were, when the glue
-// does not have every name exactly where it expects it.
+// renames the same names in the glue (and drops the glue's functions for imports the module no
+// longer has). It fails, leaving both files as they were, when the glue does not have every
+// name exactly where it expects it.
 import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync, renameSync, rmSync } from "node:fs";
 
@@ -59,6 +60,18 @@ function rename(pattern, replacement, count, what) {
   });
   if (found !== count) fail(`${what}: expected ${count} in the glue, found ${found}`);
 }
+
+// The import object's functions for imports the module no longer has (the -Oz pass drops the
+// functions nothing reaches, and with them the imports only they called: after
+// scripts/drop-wasm-classes.mjs, those of the removed classes) leave it.
+const imported = new Set(mapping.imports.map(([, name]) => name));
+const objectStart = glue.indexOf("\n    const import0 = {\n");
+const objectEnd = glue.indexOf("\n    };\n", objectStart);
+if (objectStart < 0 || objectEnd < 0) fail("the glue's import object (`const import0 = {`) is not where expected");
+const entries = glue
+  .slice(objectStart, objectEnd + 1)
+  .replace(/^ {8}([\w$]+): function\([^)]*\) \{\n[\s\S]*?^ {8}\},\n/gm, (entry, name) => (imported.has(name) ? entry : ""));
+glue = glue.slice(0, objectStart) + entries + glue.slice(objectEnd + 1);
 
 // The import object's keys (`__wbg_…: function(…)`), once each.
 for (const [, name, short] of mapping.imports) {
