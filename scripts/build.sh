@@ -4,13 +4,13 @@
 # into another folder is `scripts/build.sh --dist DIR PAGE.html`.
 #
 # The wasm is built with its own copy of Rust's standard library, compiled with this project's
-# release profile (size first, LTO with the rest), in which a panic stops the wasm at once instead
-# of formatting a message: 17.6 KB less gzipped wasm (README, "Speed and size"). A panic is a bug,
-# and the wasm cannot go on after one either way; for its message and place in the console, build
-# with PANIC_MESSAGES=1 (or use `trunk serve`). Both need options that stable Rust keeps unstable
-# (Cargo's build-std, `-Cpanic=immediate-abort`), allowed here by RUSTC_BOOTSTRAP for this build
-# only, and the standard library's source (`rustup component add rust-src`; scripts/setup.sh).
-# Checked with Rust 1.95.
+# release profile (size first, LTO with the rest), in which a panic stops the wasm at once
+# instead of formatting a message: about 17 KB less gzipped wasm (README, "Speed and size"). A
+# panic is a bug, and the wasm cannot go on after one either way; for its message and place in
+# the console, build with PANIC_MESSAGES=1 (or use `trunk serve`). Both need options that stable
+# Rust keeps unstable (Cargo's build-std, `-Cpanic=immediate-abort`), allowed here by
+# RUSTC_BOOTSTRAP for this build only, and the standard library's source (`rustup component add
+# rust-src`; scripts/setup.sh). Checked with Rust 1.95.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
