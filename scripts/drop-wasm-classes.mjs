@@ -97,12 +97,13 @@ for (let at = 8; at < wasm.length; ) {
 const missing = drop.filter((name) => !dropped.has(name));
 if (missing.length) fail(`the module does not export ${missing.join(", ")}`);
 
-const compiled = new WebAssembly.Module(Buffer.concat(parts)); // still a valid module
+const stripped = Buffer.concat(parts);
+const compiled = new WebAssembly.Module(stripped); // still a valid module
 const exported = new Set(WebAssembly.Module.exports(compiled).map((e) => e.name));
 for (const name of stillCalled) {
   if (!exported.has(name)) fail(`the glue calls wasm.${name}, which the module does not export`);
 }
-writeFileSync(`${wasmPath}.tmp`, Buffer.concat(parts));
+writeFileSync(`${wasmPath}.tmp`, stripped);
 writeFileSync(`${gluePath}.tmp`, glue);
 renameSync(`${wasmPath}.tmp`, wasmPath);
 renameSync(`${gluePath}.tmp`, gluePath);
