@@ -3,9 +3,9 @@
 //!
 //! Pure: no DOM, no network.
 
-use std::collections::BTreeMap;
 use std::fmt;
 pub use thryve_connect_protocol::catalogue::{end_of_life, find, Kind, SourceId, CATALOGUE};
+use thryve_connect_protocol::ids::IdMap;
 
 /// A source as the screen shows it: catalogue facts plus the host's customisation.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -94,9 +94,9 @@ pub struct Selection {
     /// Sources shown first, marked as recommended.
     pub featured: Vec<SourceId>,
     /// Display names that replace the catalogue's (and name sources the catalogue does not know yet).
-    pub names: BTreeMap<SourceId, String>,
+    pub names: IdMap<String>,
     /// Logo image URLs.
-    pub logos: BTreeMap<SourceId, String>,
+    pub logos: IdMap<String>,
     /// Whether native sources appear (as "available in the mobile app").
     pub show_native: bool,
 }
@@ -270,7 +270,7 @@ mod tests {
 
         let named = Selection {
             order: Some(vec![99]),
-            names: BTreeMap::from([(99, "Newcomer".to_owned())]),
+            names: IdMap::from([(99, "Newcomer".to_owned())]),
             ..Selection::default()
         };
         let sources = named.resolve().unwrap();
@@ -298,8 +298,8 @@ mod tests {
     fn names_and_logos_override_the_catalogue() {
         let sources = Selection {
             order: Some(vec![1]),
-            names: BTreeMap::from([(1, "Fitbit by Google".to_owned())]),
-            logos: BTreeMap::from([(1, "/logos/fitbit.svg".to_owned())]),
+            names: IdMap::from([(1, "Fitbit by Google".to_owned())]),
+            logos: IdMap::from([(1, "/logos/fitbit.svg".to_owned())]),
             ..Selection::default()
         }
         .resolve()
@@ -349,7 +349,7 @@ mod tests {
 
         let renamed = Selection {
             order: Some(vec![1, 99]),
-            names: BTreeMap::from([(1, "Fitbit by Google".into()), (99, "Newcomer".into())]),
+            names: IdMap::from([(1, "Fitbit by Google".into()), (99, "Newcomer".into())]),
             ..Selection::default()
         }
         .resolve()

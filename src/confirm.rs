@@ -4,7 +4,7 @@
 //! disagrees after that says the source is "still being confirmed", never flipping silently.
 
 use crate::catalogue::SourceId;
-use std::collections::BTreeSet;
+use thryve_connect_protocol::ids::IdSet;
 
 /// The waits before each re-read of the status while a fresh result is unconfirmed: 2, 4, 8,
 /// 16 and 32 s, about a minute in all.
@@ -19,8 +19,7 @@ struct Awaited {
     disagreed: usize,
 }
 
-/// The fresh results waiting for the status, by source (a few at most: a `Vec`, which also keeps
-/// a `BTreeMap` of another value type out of the wasm).
+/// The fresh results waiting for the status, by source, in the order they came (a few at most).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Confirming(Vec<(SourceId, Awaited)>);
 
@@ -39,7 +38,7 @@ impl Confirming {
 
     /// Takes a status answer: sources it agrees on are confirmed; where it disagrees with a
     /// fresh result, the answer is corrected to that result (and the disagreement counted).
-    pub fn apply(&mut self, connected: &mut BTreeSet<SourceId>) {
+    pub fn apply(&mut self, connected: &mut IdSet) {
         self.0.retain_mut(|(source, awaited)| {
             if connected.contains(source) == awaited.connected {
                 return false;
@@ -86,7 +85,7 @@ impl Confirming {
 mod tests {
     use super::*;
 
-    fn answer(ids: &[SourceId]) -> BTreeSet<SourceId> {
+    fn answer(ids: &[SourceId]) -> IdSet {
         ids.iter().copied().collect()
     }
 

@@ -2,12 +2,11 @@
 //! cannot call itself (its own auth, another origin, a client library). When given, the screen
 //! never calls the token (or status) endpoint; renewal, retry and every error state stay the same.
 
-use crate::catalogue::SourceId;
 use futures::future::LocalBoxFuture;
-use std::collections::BTreeSet;
 use std::fmt;
 use std::future::Future;
 use std::rc::Rc;
+use thryve_connect_protocol::ids::IdSet;
 
 /// What the host is asked for a session.
 #[derive(Clone, Debug)]
@@ -35,7 +34,7 @@ pub enum HostSession {
 #[non_exhaustive]
 pub enum HostStatus {
     /// The IDs of the connected sources.
-    Connected(BTreeSet<SourceId>),
+    Connected(IdSet),
     /// The connected sources with what the host knows about them (since when, last data,
     /// whether to reconnect), as the status endpoint's richer answer says it.
     Detailed(thryve_connect_protocol::endpoint::StatusAnswer),

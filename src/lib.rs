@@ -41,6 +41,9 @@ pub use thryve_connect_protocol as protocol;
 /// A parsed URL: the browser's own parser in the browser, the `url` crate elsewhere (what
 /// [`Config::builder`] takes and [`Config`]'s endpoints are).
 pub use thryve_connect_protocol::address::Url;
+/// A map and a set keyed by source ID, in ID order: what [`Extras`]' names and logos and
+/// [`HostStatus`]' connected sources are.
+pub use thryve_connect_protocol::ids::{IdMap, IdSet};
 
 pub use api::ApiError;
 pub use catalogue::{Kind, Selection, SelectionError, Source, SourceId};

@@ -6,8 +6,8 @@
 //! ([`Remembered::replace_with`]), so the screen reads one place.
 
 use crate::catalogue::SourceId;
-use std::collections::{BTreeMap, BTreeSet};
 use thryve_connect_protocol::endpoint::StatusAnswer;
+use thryve_connect_protocol::ids::{IdMap, IdSet};
 use thryve_connect_protocol::json::Json;
 
 /// A source's connection as far as this page knows.
@@ -74,12 +74,11 @@ pub fn parse_status(body: &str) -> Option<StatusAnswer> {
 
 /// The states this browser has seen, by source: what localStorage keeps between visits.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Remembered(pub BTreeMap<SourceId, bool>);
+pub struct Remembered(pub IdMap<bool>);
 
 impl Remembered {
     /// Reads the stored form (`{"1":true,"8":false}`); anything unreadable is forgotten, never a crash.
     pub fn from_json(text: &str) -> Remembered {
-        // Built entry by entry: `collect` into a BTreeMap would pull a sort into the wasm.
         let mut remembered = Remembered::default();
         if let Some(members) = Json::parse(text).as_ref().ok().and_then(Json::as_object) {
             for (id, connected) in members {
@@ -111,7 +110,7 @@ impl Remembered {
     }
 
     /// Takes the status endpoint's full answer: listed sources are connected, the rest are not.
-    pub fn replace_with(&mut self, sources: &[SourceId], connected: &BTreeSet<SourceId>) {
+    pub fn replace_with(&mut self, sources: &[SourceId], connected: &IdSet) {
         for id in sources {
             self.0.insert(*id, connected.contains(id));
         }
@@ -174,19 +173,13 @@ mod tests {
     #[test]
     fn status_body() {
         let ids = |body: &str| parse_status(body).map(|answer| answer.connected);
-        assert_eq!(
-            ids(r#"{"connected":[1,11]}"#),
-            Some(BTreeSet::from([1, 11]))
-        );
-        assert_eq!(
-            ids(r#"{"connected":[],"extra":true}"#),
-            Some(BTreeSet::new())
-        );
+        assert_eq!(ids(r#"{"connected":[1,11]}"#), Some(IdSet::from([1, 11])));
+        assert_eq!(ids(r#"{"connected":[],"extra":true}"#), Some(IdSet::new()));
         let detailed = parse_status(r#"{"connected":[{"id":1,"needsReconnect":true},11]}"#);
         assert_eq!(
             detailed.map(|answer| (answer.connected, answer.details.get(&1).copied())),
             Some((
-                BTreeSet::from([1, 11]),
+                IdSet::from([1, 11]),
                 Some(thryve_connect_protocol::endpoint::Connection {
                     needs_reconnect: true,
                     ..Default::default()
@@ -216,10 +209,10 @@ mod tests {
         assert_eq!(Remembered::from_json("garbage"), Remembered::default());
         assert_eq!(
             Remembered::from_json(r#"{"x":true,"2":true}"#).0,
-            BTreeMap::from([(2, true)])
+            IdMap::from([(2, true)])
         );
 
-        remembered.replace_with(&[1, 18, 11], &BTreeSet::from([18]));
+        remembered.replace_with(&[1, 18, 11], &IdSet::from([18]));
         assert_eq!(remembered.get(1), Knowledge::NotConnected);
         assert_eq!(remembered.get(18), Knowledge::Connected);
         assert_eq!(remembered.get(11), Knowledge::NotConnected);

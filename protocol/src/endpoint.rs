@@ -2,10 +2,10 @@
 //! live, who is asking, and the JSON that goes each way.
 
 use crate::catalogue::SourceId;
+use crate::ids::{IdMap, IdSet};
 use crate::json::Json;
 use crate::timestamp;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet};
 
 /// `POST`: a new connection session for the signed-in user. Answers Thryve's widget answer
 /// (or `{"connectionSessionToken": "…"}`).
@@ -85,9 +85,9 @@ impl Connection {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct StatusAnswer {
     /// The IDs of the connected sources.
-    pub connected: BTreeSet<SourceId>,
+    pub connected: IdSet,
     /// What the answer said about some of them, by ID (not every connected source has an entry).
-    pub details: BTreeMap<SourceId, Connection>,
+    pub details: IdMap<Connection>,
 }
 
 impl StatusAnswer {
@@ -122,7 +122,6 @@ impl StatusAnswer {
                 }
                 _ => source_id(entry)?,
             };
-            // Inserted one by one: `collect` into a BTreeSet would pull a sort into the wasm.
             answer.connected.insert(id);
         }
         Some(answer)
@@ -196,7 +195,7 @@ mod tests {
     fn status_answers() {
         assert_eq!(
             StatusAnswer::parse(r#"{"connected":[11,1]}"#).map(|a| a.connected),
-            Some(BTreeSet::from([1, 11]))
+            Some(IdSet::from([1, 11]))
         );
         assert!(StatusAnswer::parse(r#"{"connected":[],"extra":true}"#).is_some());
         assert_eq!(StatusAnswer::parse(r#"{"connected":["1"]}"#), None);
@@ -207,8 +206,8 @@ mod tests {
         assert_eq!(StatusAnswer::parse(r#"{"connected":null}"#), None);
         assert_eq!(
             StatusAnswer {
-                connected: BTreeSet::from([8, 2]),
-                details: BTreeMap::new(),
+                connected: IdSet::from([8, 2]),
+                details: IdMap::new(),
             }
             .to_json()
             .to_string(),
@@ -220,10 +219,10 @@ mod tests {
     fn status_answers_with_details() {
         let body = r#"{"connected":[{"id":1,"since":"2026-01-31T10:00:00Z","lastData":"2026-11-30T08:15:00+01:00","needsReconnect":true,"extra":"ignored"},11,{"id":8},{"id":2,"since":null,"needsReconnect":false}]}"#;
         let answer = StatusAnswer::parse(body).unwrap();
-        assert_eq!(answer.connected, BTreeSet::from([1, 2, 8, 11]));
+        assert_eq!(answer.connected, IdSet::from([1, 2, 8, 11]));
         assert_eq!(
             answer.details,
-            BTreeMap::from([(
+            IdMap::from([(
                 1,
                 Connection {
                     since_ms: Some(1_769_853_600_000),

@@ -7,6 +7,7 @@
 //! - [`catalogue`]: Thryve's data sources, which a browser may connect, which are retired.
 //! - [`thryve`]: Thryve's direct connect/revoke URLs and their parameter names, and reading
 //!   the connection session token out of Thryve's widget answer.
+//! - [`ids`]: a map and a set keyed by source ID (sorted vectors: small code in the wasm).
 //! - [`endpoint`]: the token and status endpoints the screen calls: paths, the trusted user
 //!   header's default name, and the JSON each side sends.
 //! - [`json`]: the small JSON reader and writer the browser build uses instead of `serde_json`.
@@ -19,6 +20,7 @@
 pub mod address;
 pub mod catalogue;
 pub mod endpoint;
+pub mod ids;
 pub mod json;
 pub mod thryve;
 pub mod timestamp;
@@ -26,4 +28,5 @@ pub mod timestamp;
 include!(concat!(env!("OUT_DIR"), "/locales.rs"));
 
 pub use catalogue::{DataSource, Kind, SourceId};
+pub use ids::{IdMap, IdSet};
 pub use thryve::Action;

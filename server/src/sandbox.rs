@@ -12,7 +12,7 @@ use std::fmt;
 use std::sync::Mutex;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use thryve_connect_protocol::endpoint::{Connection, StatusAnswer};
-use thryve_connect_protocol::SourceId;
+use thryve_connect_protocol::{IdMap, SourceId};
 
 /// How the sandbox's token endpoint behaves (switchable at run time, for tests and demos).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Deserialize, Serialize)]
@@ -258,7 +258,11 @@ impl Sandbox {
         });
         StatusAnswer {
             connected: connections.keys().copied().collect(),
-            details: if plain { BTreeMap::new() } else { connections },
+            details: if plain {
+                IdMap::new()
+            } else {
+                connections.into_iter().collect()
+            },
         }
     }
 
@@ -340,6 +344,7 @@ impl Sandbox {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use thryve_connect_protocol::IdSet;
 
     #[test]
     fn tokens_expire_and_belong_to_their_user() {
@@ -359,10 +364,7 @@ mod tests {
         sandbox.set_connected("alice", 1, true);
         sandbox.set_connected("alice", 11, true);
         sandbox.set_connected("alice", 1, false);
-        assert_eq!(
-            sandbox.connected("alice").connected,
-            std::collections::BTreeSet::from([11])
-        );
+        assert_eq!(sandbox.connected("alice").connected, IdSet::from([11]));
         assert!(sandbox.connected("bob").connected.is_empty());
     }
 

@@ -383,7 +383,7 @@ async fn read_capped(mut response: reqwest::Response, cap: usize) -> Result<Byte
 mod tests {
     use super::*;
     use serde_json::json;
-    use std::collections::BTreeSet;
+    use thryve_connect_protocol::ids::IdSet;
 
     #[test]
     fn partner_ids_are_keyed_hashes_within_thryves_limit() {
@@ -414,9 +414,9 @@ mod tests {
             "dataSources": [{"id": 18}]
         }]);
         let ids = |answer: &Value| connected_sources(answer).unwrap().connected;
-        assert_eq!(ids(&answer), BTreeSet::from([1, 8, 11, 18]));
-        assert_eq!(ids(&json!([{}])), BTreeSet::new());
-        assert_eq!(ids(&json!({"connectedSources": [2]})), BTreeSet::from([2]));
+        assert_eq!(ids(&answer), IdSet::from([1, 8, 11, 18]));
+        assert_eq!(ids(&json!([{}])), IdSet::new());
+        assert_eq!(ids(&json!({"connectedSources": [2]})), IdSet::from([2]));
         // `connectedAt`, in whatever shape it comes, becomes `since`; nothing else is invented.
         let since = |value: Value| {
             let answer = json!({"connectedSources": [{"dataSource": 1, "connectedAt": value}]});

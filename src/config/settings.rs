@@ -2,7 +2,7 @@
 //! object a script passes.
 
 use crate::catalogue::SourceId;
-use std::collections::BTreeMap;
+use thryve_connect_protocol::ids::IdMap;
 use thryve_connect_protocol::json::Json;
 
 /// The host's settings as given: each field is the text of the attribute named beside it
@@ -100,9 +100,9 @@ pub struct Extras {
     /// Display order; wins over `sources` when both are given.
     pub sources: Option<Vec<SourceId>>,
     /// Display names that replace the catalogue's (and name sources it does not know yet).
-    pub names: BTreeMap<SourceId, String>,
+    pub names: IdMap<String>,
     /// Logo image URLs, by source.
-    pub logos: BTreeMap<SourceId, String>,
+    pub logos: IdMap<String>,
     /// Sources shown first and marked as recommended.
     pub featured: Vec<SourceId>,
     /// Sources never shown.
@@ -182,9 +182,9 @@ fn texts(value: &Json) -> Result<Vec<(String, String)>, String> {
 }
 
 /// An object of texts by source ID (`{"1": "Fitbit"}`).
-fn by_source(value: &Json) -> Result<BTreeMap<SourceId, String>, String> {
+fn by_source(value: &Json) -> Result<IdMap<String>, String> {
     let invalid = || "is not valid: it must map source IDs to texts".to_owned();
-    let mut map = BTreeMap::new();
+    let mut map = IdMap::new();
     for (id, text) in value.as_object().ok_or_else(invalid)? {
         let id = id.parse().map_err(|_| invalid())?;
         map.insert(id, text.as_str().ok_or_else(invalid)?.to_owned());

@@ -14,8 +14,8 @@ use crate::confirm::Confirming;
 use crate::events::{ErrorContext, Failure, ScreenEvent};
 use crate::status::{Knowledge, Offers, Remembered};
 use leptos::prelude::*;
-use std::collections::BTreeMap;
 use thryve_connect_protocol::endpoint::{Connection, StatusAnswer};
+use thryve_connect_protocol::ids::IdMap;
 
 /// The status endpoint's reactive state. `Copy`: handles only.
 #[derive(Clone, Copy)]
@@ -33,7 +33,7 @@ pub(super) struct StatusState {
     storage_key: StoredValue<Option<String>>,
     /// What the status's last answer said about connected sources (since, last data, reconnect);
     /// never stored in the browser.
-    details: RwSignal<BTreeMap<SourceId, Connection>>,
+    details: RwSignal<IdMap<Connection>>,
 }
 
 impl StatusState {
@@ -46,7 +46,7 @@ impl StatusState {
             settled: RwSignal::new(false),
             pending: StoredValue::new(false),
             storage_key: StoredValue::new(None),
-            details: RwSignal::new(BTreeMap::new()),
+            details: RwSignal::new(IdMap::new()),
         }
     }
 }
@@ -114,7 +114,7 @@ impl Screen {
         // Another user (or none) than the one named before: what the status said was about that
         // one. (The first key of the page names the user the status was read for.)
         if previous.is_some() && self.status.details.with_untracked(|d| !d.is_empty()) {
-            self.status.details.set(BTreeMap::new());
+            self.status.details.set(IdMap::new());
         }
         let Some(key) = key else {
             // No key any more: keep nothing beyond this page.
