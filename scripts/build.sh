@@ -27,6 +27,14 @@ if [ "${PANIC_MESSAGES:-0}" != 1 ]; then
   export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort"
 fi
 
+# Trunk runs Cargo offline, so every crate must be here first: this project's and, for the
+# standard library built above, the ones in its own lock file (which a build of this project
+# alone never downloads). Both are quick when they are already here.
+cargo fetch --quiet
+if [ "${PANIC_MESSAGES:-0}" != 1 ]; then
+  cargo fetch --quiet --locked --manifest-path "$(rustc --print sysroot)/lib/rustlib/src/rust/library/Cargo.toml"
+fi
+
 trunk build --release --offline "$@"
 
 for file in "$dist"/*.wasm "$dist"/*.js "$dist"/*.css "$dist"/*.txt; do
