@@ -205,13 +205,13 @@ pub fn add_language(code: &str, text: &str) -> Result<(), String> {
         .find(|c| *c == code)
         .ok_or_else(|| {
             format!(
-                "{code:?} is not one of the languages ({})",
+                "\"{code}\" is not one of the languages ({})",
                 LOCALES.join(", ")
             )
         })?;
     let text: &'static str = Box::leak(text.to_owned().into_boxed_str());
     let table = parse(code, text)
-        .map_err(|e| format!("line {} is not `key = text`: {:?}", e.line, e.text))?;
+        .map_err(|e| format!("line {} is not `key = text`: \"{}\"", e.line, e.text))?;
     for (key, value) in &table.entries {
         check_text(key, value).map_err(|problem| format!("the table {problem}"))?;
     }
@@ -307,7 +307,7 @@ pub fn check_text(key: &str, text: &str) -> Result<(), String> {
         {
             key.to_owned()
         }
-        None => return Err(format!("has a text for {key:?}, which is not a message")),
+        None => return Err(format!("has a text for \"{key}\", which is not a message")),
     };
     let english = load(DEFAULT_LOCALE);
     let allowed = english

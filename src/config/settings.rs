@@ -276,7 +276,10 @@ fn headers(value: Json) -> Result<Vec<(String, String)>, String> {
                 .bytes()
                 .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
         if !token {
-            return Err(format!("has a header name that is not a token: {name:?}"));
+            return Err(format!(
+                "has a header name that is not a token: \"{}\"",
+                name.escape_default()
+            ));
         }
         match value {
             // What fetch accepts: a line of Latin-1 text.
