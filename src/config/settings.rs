@@ -276,10 +276,7 @@ fn headers(value: Json) -> Result<Vec<(String, String)>, String> {
                 .bytes()
                 .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
         if !token {
-            return Err(format!(
-                "has a header name that is not a token: \"{}\"",
-                name.escape_default()
-            ));
+            return Err(format!("has a header name that is not a token: \"{name}\""));
         }
         match value {
             // What fetch accepts: a line of Latin-1 text.
