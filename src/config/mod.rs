@@ -216,25 +216,21 @@ impl Config {
             "open",
             choice(
                 &settings.open,
-                &[
-                    ("same-tab", OpenMode::SameTab),
-                    ("new-tab", OpenMode::NewTab),
-                ],
+                &["same-tab", "new-tab"],
+                &[OpenMode::SameTab, OpenMode::NewTab],
             ),
         );
         let disconnect = checker.check(
             "disconnect",
             choice(
                 &settings.disconnect,
-                &[
-                    ("background", DisconnectMode::Background),
-                    ("navigate", DisconnectMode::Navigate),
-                ],
+                &["background", "navigate"],
+                &[DisconnectMode::Background, DisconnectMode::Navigate],
             ),
         );
         let show_native = checker.check(
             "show-native",
-            choice(&settings.show_native, &[("false", false), ("true", true)]),
+            choice(&settings.show_native, &["false", "true"], &[false, true]),
         );
         let token_max_age = checker.check(
             "token-max-age",
@@ -264,14 +260,16 @@ impl Config {
             "theme",
             choice(
                 &settings.theme,
-                &[("light", Some(Theme::Light)), ("dark", Some(Theme::Dark))],
+                &["light", "dark"],
+                &[Some(Theme::Light), Some(Theme::Dark)],
             ),
         );
         let prefetch = checker.check(
             "prefetch",
             choice(
                 &settings.prefetch,
-                &[("true", Some(true)), ("false", Some(false))],
+                &["true", "false"],
+                &[Some(true), Some(false)],
             )
             .map(|prefetch| prefetch.unwrap_or(true)),
         );
@@ -279,10 +277,11 @@ impl Config {
             "credentials",
             choice(
                 &settings.credentials,
+                &["same-origin", "include", "omit"],
                 &[
-                    ("same-origin", Credentials::SameOrigin),
-                    ("include", Credentials::Include),
-                    ("omit", Credentials::Omit),
+                    Credentials::SameOrigin,
+                    Credentials::Include,
+                    Credentials::Omit,
                 ],
             ),
         );

@@ -59,21 +59,33 @@ pub(super) fn redirect(page: &Url, value: &str) -> Result<Url, String> {
     Ok(url)
 }
 
+/// One of `names` (any case), as the value at the same place in `values`; the default when
+/// the setting is absent or blank. `values` is as long as `names`.
 pub(super) fn choice<T: Copy + Default>(
     value: &Option<String>,
-    options: &[(&str, T)],
+    names: &[&str],
+    values: &[T],
 ) -> Result<T, String> {
+    debug_assert_eq!(names.len(), values.len());
+    Ok(match named(value, names)? {
+        Some(at) => values.get(at).copied().unwrap_or_default(),
+        None => T::default(),
+    })
+}
+
+/// Where the setting is in `names`, `None` when it is absent or blank. Apart from [`choice`]
+/// so that its code is there once, not once for each type of value.
+fn named(value: &Option<String>, names: &[&str]) -> Result<Option<usize>, String> {
     let Some(value) = non_empty(value) else {
-        return Ok(T::default());
+        return Ok(None);
     };
-    options
+    match names
         .iter()
-        .find(|(name, _)| name.eq_ignore_ascii_case(value))
-        .map(|(_, v)| *v)
-        .ok_or_else(|| {
-            let names: Vec<&str> = options.iter().map(|(n, _)| *n).collect();
-            format!("\"{value}\" is not one of {}", names.join(", "))
-        })
+        .position(|name| name.eq_ignore_ascii_case(value))
+    {
+        Some(at) => Ok(Some(at)),
+        None => Err(format!("\"{value}\" is not one of {}", names.join(", "))),
+    }
 }
 
 /// A whole number in `range`; `unit` names what it counts in the error ("seconds").
