@@ -25,15 +25,12 @@ if [ "${PANIC_MESSAGES:-0}" != 1 ]; then
   export RUSTC_BOOTSTRAP=1
   export CARGO_UNSTABLE_BUILD_STD=std,panic_abort
   export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort"
-fi
-
-# Trunk runs Cargo offline, so every crate must be here first: this project's and, for the
-# standard library built above, the ones in its own lock file (which a build of this project
-# alone never downloads). Both are quick when they are already here.
-cargo fetch --quiet
-if [ "${PANIC_MESSAGES:-0}" != 1 ]; then
+  # Trunk runs Cargo offline: the standard library's own crates (its lock file's, which a build
+  # of this project alone never downloads) must be here first. Quick when they are.
   cargo fetch --quiet --locked --manifest-path "$(rustc --print sysroot)/lib/rustlib/src/rust/library/Cargo.toml"
 fi
+# This project's crates, for the same reason.
+cargo fetch --quiet
 
 trunk build --release --offline "$@"
 
