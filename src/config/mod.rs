@@ -216,21 +216,21 @@ impl Config {
             "open",
             choice(
                 &settings.open,
-                &["same-tab", "new-tab"],
-                &[OpenMode::SameTab, OpenMode::NewTab],
+                ["same-tab", "new-tab"],
+                [OpenMode::SameTab, OpenMode::NewTab],
             ),
         );
         let disconnect = checker.check(
             "disconnect",
             choice(
                 &settings.disconnect,
-                &["background", "navigate"],
-                &[DisconnectMode::Background, DisconnectMode::Navigate],
+                ["background", "navigate"],
+                [DisconnectMode::Background, DisconnectMode::Navigate],
             ),
         );
         let show_native = checker.check(
             "show-native",
-            choice(&settings.show_native, &["false", "true"], &[false, true]),
+            choice(&settings.show_native, ["false", "true"], [false, true]),
         );
         let token_max_age = checker.check(
             "token-max-age",
@@ -260,16 +260,16 @@ impl Config {
             "theme",
             choice(
                 &settings.theme,
-                &["light", "dark"],
-                &[Some(Theme::Light), Some(Theme::Dark)],
+                ["light", "dark"],
+                [Some(Theme::Light), Some(Theme::Dark)],
             ),
         );
         let prefetch = checker.check(
             "prefetch",
             choice(
                 &settings.prefetch,
-                &["true", "false"],
-                &[Some(true), Some(false)],
+                ["true", "false"],
+                [Some(true), Some(false)],
             )
             .map(|prefetch| prefetch.unwrap_or(true)),
         );
@@ -277,8 +277,8 @@ impl Config {
             "credentials",
             choice(
                 &settings.credentials,
-                &["same-origin", "include", "omit"],
-                &[
+                ["same-origin", "include", "omit"],
+                [
                     Credentials::SameOrigin,
                     Credentials::Include,
                     Credentials::Omit,

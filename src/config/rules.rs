@@ -60,15 +60,14 @@ pub(super) fn redirect(page: &Url, value: &str) -> Result<Url, String> {
 }
 
 /// One of `names` (any case), as the value at the same place in `values`; the default when
-/// the setting is absent or blank. `values` is as long as `names`.
-pub(super) fn choice<T: Copy + Default>(
+/// the setting is absent or blank.
+pub(super) fn choice<T: Copy + Default, const N: usize>(
     value: &Option<String>,
-    names: &[&str],
-    values: &[T],
+    names: [&str; N],
+    values: [T; N],
 ) -> Result<T, String> {
-    debug_assert_eq!(names.len(), values.len());
-    Ok(match named(value, names)? {
-        Some(at) => values.get(at).copied().unwrap_or_default(),
+    Ok(match named(value, &names)? {
+        Some(at) => values[at],
         None => T::default(),
     })
 }
