@@ -32,6 +32,12 @@ fi
 # This project's crates, for the same reason.
 cargo fetch --quiet
 
+# The wasm is linked without the exports of wasm-streams' three classes, which Leptos links for
+# server functions this screen has none of, so the linker drops their code (scripts/wasm-link.sh;
+# scripts/drop-wasm-classes.mjs then cuts their shells out of the glue).
+export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER="$PWD/scripts/wasm-link.sh"
+export WASM_LINK_DROP_CLASSES="IntoUnderlyingByteSource IntoUnderlyingSink IntoUnderlyingSource"
+
 trunk build --release --offline "$@"
 
 for file in "$dist"/*.wasm "$dist"/*.js "$dist"/*.css "$dist"/*.txt; do

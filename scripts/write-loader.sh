@@ -42,10 +42,11 @@ if [ "${TRUNK_PROFILE:-}" = release ]; then
     "$esbuild" "$1" --minify --format=esm --log-level=warning --outfile="$1.min"
     mv "$1.min" "$1"
   }
-  # wasm-streams' classes, linked by Leptos for server functions (this screen has none), out of
-  # the wasm and the glue: wasm 1.1 KB and glue 0.2 KB less gzip (scripts/drop-wasm-classes.mjs).
-  node "$(dirname "$0")/drop-wasm-classes.mjs" "$dir/$wasm" "$dir/$glue" \
-    IntoUnderlyingByteSource IntoUnderlyingSink IntoUnderlyingSource
+  # The classes scripts/build.sh linked out of the wasm (wasm-streams', linked by Leptos for
+  # server functions; scripts/wasm-link.sh), out of the glue too: glue 0.2 KB less gzip.
+  classes="${WASM_LINK_DROP_CLASSES:?a release is built by scripts/build.sh (it links the wasm)}"
+  # shellcheck disable=SC2086 # one argument per class
+  node "$(dirname "$0")/drop-wasm-classes.mjs" "$dir/$wasm" "$dir/$glue" $classes
   node "$(dirname "$0")/minify-wasm-names.mjs" "$dir/$wasm" "$dir/$glue"
   minify "$dir/$glue"
   # Trunk's hash in their names is of what wasm-bindgen wrote, which the short names changed: the
