@@ -52,7 +52,7 @@ impl Screen {
     }
 
     fn opens_tab(&self, action: Action) -> bool {
-        self.config.with_value(|c| {
+        self.with_config(|c| {
             c.open == OpenMode::NewTab
                 && (action == Action::Connect || c.disconnect == DisconnectMode::Navigate)
         })
@@ -176,11 +176,11 @@ impl Screen {
                 screen.on_return_to_tab();
             }
         });
-        self.tab_watch.set_value(repeat);
+        self.kept.with_value(|k| k.tab_watch.replace(repeat));
     }
 
     pub(super) fn stop_watching_tab(&self) {
-        if let Some(repeat) = self.tab_watch.try_update_value(Option::take).flatten() {
+        if let Some(repeat) = self.kept.try_with_value(|k| k.tab_watch.take()).flatten() {
             repeat.stop();
         }
     }
@@ -264,7 +264,7 @@ impl Screen {
         };
         let attempt =
             browser::load(Store::Session, ATTEMPT_KEY).and_then(|t| Attempt::from_json(&t));
-        let key = self.config.with_value(|c| c.screen_key.clone());
+        let key = self.with_config(|c| c.screen_key.clone());
         if !outcome::is_for_screen(attempt.as_ref(), &key, browser::now_ms()) {
             // Another screen on this page started it: that one reads the result.
             return;
@@ -280,9 +280,7 @@ impl Screen {
         }
         match outcome::resolve(&ret, attempt.as_ref(), browser::now_ms()) {
             Resolution::Matched(outcome)
-                if self
-                    .config
-                    .with_value(|c| c.source(outcome.source).is_some()) =>
+                if self.with_config(|c| c.source(outcome.source).is_some()) =>
             {
                 // A connect that fails cannot disconnect: a failed reconnect leaves the source
                 // connected and still in need of the reconnect the status asked for. The attempt

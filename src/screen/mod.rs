@@ -31,6 +31,7 @@ use session::SessionState;
 pub(crate) use session::SessionView;
 pub use status::scale_confirm_delays;
 use status::StatusState;
+use std::cell::RefCell;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
@@ -43,27 +44,41 @@ pub const STATES_KEY: &str = "thryve-connect:states";
 /// The screen's state. `Copy`: every field is a handle on reactive state.
 #[derive(Clone, Copy)]
 pub(crate) struct Screen {
-    config: StoredValue<Arc<Config>>,
-    messages: StoredValue<Messages>,
-    id: StoredValue<String>,
+    /// What no view reacts to, in one arena item.
+    kept: StoredValue<Kept, LocalStorage>,
     session: SessionState,
     status: StatusState,
     flow: RwSignal<Flow>,
-    tab_watch: StoredValue<Option<Repeat>>,
-    events: StoredValue<Option<web_sys::EventTarget>, LocalStorage>,
     on_event: Option<Callback<ScreenEvent>>,
+}
+
+/// What the screen keeps that no view reacts to: its settings and messages, the host's code,
+/// and the handles of its requests, timers and listeners. One arena item for all of them: each
+/// `StoredValue` of its own type is another copy of the arena's code in the wasm (13 of them
+/// cost 2.4 KB of gzipped wasm). Set when the screen is made, or changed through its cells.
+struct Kept {
+    config: Arc<Config>,
+    messages: Messages,
+    /// The prefix of the screen's element IDs.
+    id: String,
+    /// Where DOM events are dispatched.
+    events: RefCell<Option<web_sys::EventTarget>>,
     /// Aborted when the screen is disposed: every request it sent is cancelled.
-    requests: StoredValue<Option<web_sys::AbortController>, LocalStorage>,
-    carry: StoredValue<Option<SessionCarry>>,
+    requests: RefCell<Option<web_sys::AbortController>>,
+    carry: Option<SessionCarry>,
     /// The host's own code in place of the endpoints, where it has some.
-    host: StoredValue<HostApi, LocalStorage>,
+    host: HostApi,
+    /// Watches a tab opened for Thryve.
+    tab_watch: RefCell<Option<Repeat>>,
+    session: session::Kept,
+    status: status::Kept,
 }
 
 static SCREENS: AtomicUsize = AtomicUsize::new(0);
 
 /// Cancels the timer kept in `slot`, if there is one (a no-op once the screen is disposed).
-fn cancel_timer(slot: StoredValue<Option<Timer>>) {
-    if let Some(timer) = slot.try_update_value(Option::take).flatten() {
+fn cancel_timer(screen: &Screen, slot: fn(&Kept) -> &RefCell<Option<Timer>>) {
+    if let Some(timer) = screen.kept.try_with_value(|k| slot(k).take()).flatten() {
         timer.cancel();
     }
 }
@@ -78,22 +93,24 @@ impl Screen {
         on_event: Option<Callback<ScreenEvent>>,
         host: HostApi,
     ) -> Screen {
+        let kept = Kept {
+            messages: Messages::with_texts(config.locale, &config.texts),
+            config: Arc::new(config),
+            id: format!("tc-{}", SCREENS.fetch_add(1, Ordering::Relaxed) + 1),
+            events: RefCell::new(events),
+            requests: RefCell::new(None),
+            carry: use_context::<SessionCarry>(),
+            host,
+            tab_watch: RefCell::new(None),
+            session: session::Kept::default(),
+            status: status::Kept::default(),
+        };
         let screen = Screen {
-            messages: StoredValue::new(Messages::with_texts(config.locale, &config.texts)),
-            config: StoredValue::new(Arc::new(config)),
-            id: StoredValue::new(format!(
-                "tc-{}",
-                SCREENS.fetch_add(1, Ordering::Relaxed) + 1
-            )),
+            kept: StoredValue::new_local(kept),
             session: SessionState::new(),
             status: StatusState::new(),
             flow: RwSignal::new(Flow::default()),
-            tab_watch: StoredValue::new(None),
-            events: StoredValue::new_local(events),
             on_event,
-            requests: StoredValue::new_local(None),
-            carry: StoredValue::new(use_context::<SessionCarry>()),
-            host: StoredValue::new_local(host),
         };
         provide_context(screen);
         Effect::new(move |_| untrack(|| screen.begin()));
@@ -102,8 +119,8 @@ impl Screen {
 
     /// The browser work, once the screen is rendered.
     fn begin(&self) {
-        self.requests
-            .set_value(web_sys::AbortController::new().ok());
+        self.kept
+            .with_value(|k| k.requests.replace(web_sys::AbortController::new().ok()));
         self.forget_shared_states();
         if !self.take_carried_session() {
             self.renew_session();
@@ -116,15 +133,20 @@ impl Screen {
     /// Cancels what the screen still has on its way (requests, timers, listeners are stopped by
     /// their own cleanups).
     fn cancel_requests(&self) {
-        if let Some(Some(controller)) = self.requests.try_get_value() {
+        if let Some(Some(controller)) = self.kept.try_with_value(|k| k.requests.borrow().clone()) {
             controller.abort();
         }
     }
 
     /// The signal every request of this screen listens to.
     fn requests_signal(&self) -> Option<web_sys::AbortSignal> {
-        self.requests
-            .try_with_value(|c| c.as_ref().map(web_sys::AbortController::signal))
+        self.kept
+            .try_with_value(|k| {
+                k.requests
+                    .borrow()
+                    .as_ref()
+                    .map(web_sys::AbortController::signal)
+            })
             .flatten()
     }
 
@@ -140,28 +162,32 @@ impl Screen {
     }
 
     pub fn config(&self) -> Arc<Config> {
-        self.config.get_value()
+        self.kept.with_value(|k| k.config.clone())
+    }
+
+    /// Reads the settings without a copy of their handle.
+    fn with_config<R>(&self, f: impl FnOnce(&Config) -> R) -> R {
+        self.kept.with_value(|k| f(&k.config))
     }
 
     pub fn messages(&self) -> Messages {
-        self.messages.get_value()
+        self.kept.with_value(|k| k.messages.clone())
     }
 
     /// A prefix for element IDs, unique per screen on the page.
     pub fn id(&self, suffix: &str) -> String {
-        self.id.with_value(|id| format!("{id}-{suffix}"))
+        self.kept.with_value(|k| format!("{}-{suffix}", k.id))
     }
 
     /// Sends events from this element when none was given (the mount element wins).
     pub fn attach_events(&self, target: web_sys::EventTarget) {
-        self.events.update_value(|events| {
-            events.get_or_insert(target);
+        self.kept.with_value(|k| {
+            k.events.borrow_mut().get_or_insert(target);
         });
     }
 
     fn source_ids(&self) -> Vec<SourceId> {
-        self.config
-            .with_value(|c| c.sources.iter().map(|s| s.id).collect())
+        self.with_config(|c| c.sources.iter().map(|s| s.id).collect())
     }
 
     // ----- reading -----
@@ -191,7 +217,7 @@ impl Screen {
     }
 
     pub fn source_name(&self, source: SourceId) -> String {
-        self.config.with_value(|c| {
+        self.with_config(|c| {
             c.source(source)
                 .map(|s| s.name.clone())
                 .unwrap_or_else(|| source.to_string())
@@ -206,10 +232,9 @@ impl Screen {
         if let Some(callback) = self.on_event {
             callback.run(event.clone());
         }
-        self.events.with_value(|target| {
-            if let Some(target) = target {
-                browser::dispatch(target, event.name(), &event.detail_json());
-            }
-        });
+        // Out of the cell first: a listener may act on the screen.
+        if let Some(target) = self.kept.with_value(|k| k.events.borrow().clone()) {
+            browser::dispatch(&target, event.name(), &event.detail_json());
+        }
     }
 }

@@ -10,6 +10,7 @@ use crate::events::{ErrorContext, Failure, ScreenEvent, SessionReady};
 use crate::token::Session;
 use futures::future::{FutureExt, LocalBoxFuture, Shared};
 use leptos::prelude::*;
+use std::cell::RefCell;
 use std::sync::{Arc, Mutex};
 
 type SessionResult = Result<Session, ApiError>;
@@ -73,11 +74,17 @@ pub(crate) enum SessionView {
 pub(super) struct SessionState {
     /// The last answer; kept while a renewal is on its way.
     last: RwSignal<Option<SessionResult>>,
-    /// The request on its way, shared by everyone who waits for it.
-    in_flight: StoredValue<Option<InFlight>, LocalStorage>,
     pending: RwSignal<bool>,
     view: Memo<SessionView>,
-    refresh: StoredValue<Option<Timer>>,
+}
+
+/// What the session keeps that no view reacts to (in the screen's [`super::Kept`]).
+#[derive(Default)]
+pub(super) struct Kept {
+    /// The request on its way, shared by everyone who waits for it.
+    in_flight: RefCell<Option<InFlight>>,
+    /// The renewal before the token turns old.
+    pub(super) refresh: RefCell<Option<Timer>>,
 }
 
 impl SessionState {
@@ -94,10 +101,8 @@ impl SessionState {
         });
         SessionState {
             last,
-            in_flight: StoredValue::new_local(None),
             pending,
             view,
-            refresh: StoredValue::new(None),
         }
     }
 }
@@ -114,7 +119,7 @@ impl Screen {
 
     /// The token in hand, when it is still fresh enough to use.
     pub(super) fn token_if_fresh(&self) -> Option<String> {
-        let max_age = self.config.with_value(|c| c.token_max_age_ms);
+        let max_age = self.with_config(|c| c.token_max_age_ms);
         let now = browser::now_ms();
         self.session.last.with_untracked(|value| match value {
             Some(Ok(session)) if session.is_fresh(now, max_age) => Some(session.token.clone()),
@@ -144,7 +149,10 @@ impl Screen {
 
     /// [`Screen::renew_session`], returning the request to wait for.
     fn request_session(&self) -> InFlight {
-        if let Some(in_flight) = self.session.in_flight.get_value() {
+        if let Some(in_flight) = self
+            .kept
+            .with_value(|k| k.session.in_flight.borrow().clone())
+        {
             return in_flight;
         }
         let config = self.config();
@@ -152,7 +160,7 @@ impl Screen {
         let screen = *self;
         // The bookkeeping runs inside the shared request, so it is done once, before any waiter
         // (a click) goes on with the token.
-        let get_session = self.host.with_value(|host| host.get_session.clone());
+        let get_session = self.kept.with_value(|k| k.host.get_session.clone());
         let request = async move {
             let result = match get_session {
                 Some(get) => {
@@ -176,14 +184,17 @@ impl Screen {
                 }
             };
             if screen.alive() {
-                screen.session.in_flight.set_value(None);
+                screen
+                    .kept
+                    .with_value(|k| k.session.in_flight.replace(None));
                 screen.on_session(result.clone());
             }
             result
         }
         .boxed_local()
         .shared();
-        self.session.in_flight.set_value(Some(request.clone()));
+        self.kept
+            .with_value(|k| k.session.in_flight.replace(Some(request.clone())));
         self.session.pending.set(true);
         leptos::task::spawn_local(request.clone().map(|_| ()));
         request
@@ -195,14 +206,14 @@ impl Screen {
         self.session.pending.set(false);
         match result {
             Ok(session) => {
-                self.carry.with_value(|carry| {
-                    if let Some(carry) = carry {
-                        carry.keep(&self.config.get_value(), &session);
+                self.kept.with_value(|k| {
+                    if let Some(carry) = &k.carry {
+                        carry.keep(&k.config, &session);
                     }
                 });
                 self.use_user_key(session.user.as_deref());
                 self.emit(ScreenEvent::SessionReady(SessionReady {
-                    locale: self.config.with_value(|c| c.locale),
+                    locale: self.with_config(|c| c.locale),
                 }));
                 self.schedule_refresh(&session);
             }
@@ -218,10 +229,10 @@ impl Screen {
     /// Takes over the session of the screen this one replaces (same mount, new settings), when it
     /// was fetched for the same endpoint and language and is still fresh. Returns whether it did.
     pub(super) fn take_carried_session(&self) -> bool {
-        let config = self.config.get_value();
+        let config = self.config();
         let carried = self
-            .carry
-            .with_value(|carry| carry.as_ref().and_then(|carry| carry.take(&config)));
+            .kept
+            .with_value(|k| k.carry.as_ref().and_then(|carry| carry.take(&config)));
         match carried {
             Some(session) if session.is_fresh(browser::now_ms(), config.token_max_age_ms) => {
                 self.on_session(Ok(session));
@@ -233,7 +244,7 @@ impl Screen {
 
     /// Renews the session a little before it turns old (at nine tenths of its allowed age).
     fn schedule_refresh(&self, session: &Session) {
-        let max_age = self.config.with_value(|c| c.token_max_age_ms);
+        let max_age = self.with_config(|c| c.token_max_age_ms);
         let wait = session.ms_until_stale(browser::now_ms(), max_age - max_age / 10);
         self.cancel_refresh();
         let screen = *self;
@@ -243,10 +254,10 @@ impl Screen {
                 screen.renew_session();
             }
         });
-        self.session.refresh.set_value(timer);
+        self.kept.with_value(|k| k.session.refresh.replace(timer));
     }
 
     pub(super) fn cancel_refresh(&self) {
-        super::cancel_timer(self.session.refresh);
+        super::cancel_timer(self, |k| &k.session.refresh);
     }
 }

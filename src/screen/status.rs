@@ -14,6 +14,7 @@ use crate::confirm::Confirming;
 use crate::events::{ErrorContext, Failure, ScreenEvent};
 use crate::status::{Knowledge, Offers, Remembered};
 use leptos::prelude::*;
+use std::cell::{Cell, RefCell};
 use thryve_connect_protocol::endpoint::{Connection, StatusAnswer};
 use thryve_connect_protocol::ids::IdMap;
 
@@ -23,14 +24,9 @@ pub(super) struct StatusState {
     remembered: RwSignal<Remembered>,
     /// Fresh results the status has not shown yet.
     confirming: RwSignal<Confirming>,
-    /// The next re-read while a fresh result is unconfirmed.
-    catch_up: StoredValue<Option<Timer>>,
     failed: RwSignal<bool>,
     /// Whether a read has finished on this page (answered or failed).
     settled: RwSignal<bool>,
-    pending: StoredValue<bool>,
-    /// The storage entry of the signed-in user, once the token endpoint named one.
-    storage_key: StoredValue<Option<String>>,
     /// What the status's last answer said about connected sources (since, last data, reconnect);
     /// never stored in the browser.
     details: RwSignal<IdMap<Connection>>,
@@ -41,14 +37,22 @@ impl StatusState {
         StatusState {
             remembered: RwSignal::new(Remembered::default()),
             confirming: RwSignal::new(Confirming::default()),
-            catch_up: StoredValue::new(None),
             failed: RwSignal::new(false),
             settled: RwSignal::new(false),
-            pending: StoredValue::new(false),
-            storage_key: StoredValue::new(None),
             details: RwSignal::new(IdMap::new()),
         }
     }
+}
+
+/// What the status keeps that no view reacts to (in the screen's [`super::Kept`]).
+#[derive(Default)]
+pub(super) struct Kept {
+    /// The next re-read while a fresh result is unconfirmed.
+    pub(super) catch_up: RefCell<Option<Timer>>,
+    /// Whether a read is on its way.
+    pending: Cell<bool>,
+    /// The storage entry of the signed-in user, once the token endpoint named one.
+    storage_key: RefCell<Option<String>>,
 }
 
 thread_local! {
@@ -106,11 +110,12 @@ impl Screen {
     /// The token endpoint named the user (or did not): states are kept under that key.
     pub(super) fn use_user_key(&self, user: Option<&str>) {
         let key = user.map(storage_key);
-        let previous = self.status.storage_key.get_value();
+        let previous = self
+            .kept
+            .with_value(|k| k.status.storage_key.replace(key.clone()));
         if key == previous {
             return;
         }
-        self.status.storage_key.set_value(key.clone());
         // Another user (or none) than the one named before: what the status said was about that
         // one. (The first key of the page names the user the status was read for.)
         if previous.is_some() && self.status.details.with_untracked(|d| !d.is_empty()) {
@@ -136,15 +141,14 @@ impl Screen {
     /// Reads the status again (from the host's `get_status` or the status endpoint, when there is
     /// one and no read is on its way).
     pub(super) fn refresh_status(&self) {
-        let get_status = self.host.with_value(|host| host.get_status.clone());
+        let get_status = self.kept.with_value(|k| k.host.get_status.clone());
         let config = self.config();
         if get_status.is_none() && config.status_endpoint.is_none() {
             return;
         }
-        if self.status.pending.get_value() {
+        if self.kept.with_value(|k| k.status.pending.replace(true)) {
             return;
         }
-        self.status.pending.set_value(true);
         let cancel = self.requests_signal();
         let screen = *self;
         leptos::task::spawn_local(async move {
@@ -158,7 +162,7 @@ impl Screen {
                 (None, None) => return,
             };
             if screen.alive() {
-                screen.status.pending.set_value(false);
+                screen.kept.with_value(|k| k.status.pending.set(false));
                 screen.on_status(result);
             }
         });
@@ -178,8 +182,8 @@ impl Screen {
 
     /// Whether there is a status to read (the host's `get_status`, or a status endpoint).
     fn has_status(&self) -> bool {
-        self.host.with_value(|host| host.get_status.is_some())
-            || self.config.with_value(|c| c.status_endpoint.is_some())
+        self.kept
+            .with_value(|k| k.host.get_status.is_some() || k.config.status_endpoint.is_some())
     }
 
     /// Whether the status still disagrees with `source`'s fresh result after every re-read.
@@ -206,12 +210,12 @@ impl Screen {
                 screen.refresh_status();
             }
         });
-        self.status.catch_up.set_value(timer);
+        self.kept.with_value(|k| k.status.catch_up.replace(timer));
     }
 
     /// Stops the next re-read (a new one is being scheduled, or the screen is going).
     pub(super) fn cancel_catch_up(&self) {
-        super::cancel_timer(self.status.catch_up);
+        super::cancel_timer(self, |k| &k.status.catch_up);
     }
 
     /// The status's answer replaces what this browser remembered (when it differs), except where
@@ -287,7 +291,10 @@ impl Screen {
 
     /// Another tab changed a storage entry: reload when it is this user's.
     pub(super) fn on_storage_changed(&self, changed: Option<&str>) {
-        let Some(key) = self.status.storage_key.get_value() else {
+        let Some(key) = self
+            .kept
+            .with_value(|k| k.status.storage_key.borrow().clone())
+        else {
             return;
         };
         if changed == Some(key.as_str()) {
@@ -297,7 +304,10 @@ impl Screen {
     }
 
     fn persist(&self) {
-        let Some(key) = self.status.storage_key.get_value() else {
+        let Some(key) = self
+            .kept
+            .with_value(|k| k.status.storage_key.borrow().clone())
+        else {
             return;
         };
         // Nothing known: no entry at all (a browser keeps no trace of who used the screen).
