@@ -10,7 +10,6 @@ use crate::events::ErrorKind;
 use crate::host::{GetSession, GetStatus, HostSession, HostStatus, SessionAsk};
 use crate::token::Session;
 use futures::future::{select, Either, LocalBoxFuture};
-use gloo_net::http::{Request, RequestBuilder, Response};
 use std::fmt;
 use thryve_connect_protocol::address::Url;
 use thryve_connect_protocol::endpoint::{user_key_of, SessionRequest, StatusAnswer};
@@ -19,7 +18,9 @@ use thryve_connect_protocol::thryve::{token_of, validate, TokenError};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{AbortController, AbortSignal, RequestCredentials, RequestMode};
+use web_sys::{
+    AbortController, AbortSignal, Headers, RequestCredentials, RequestInit, RequestMode, Response,
+};
 
 /// Why a request gave no usable answer.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -142,11 +143,12 @@ impl Deadline {
         self.signal().is_some_and(|s| s.aborted())
     }
 
-    fn error(&self, error: gloo_net::Error) -> ApiError {
+    /// What a failed `fetch` (or body read) means: the deadline passed, or the network failed.
+    fn error(&self, error: &JsValue) -> ApiError {
         if self.passed() {
             ApiError::Timeout
         } else {
-            ApiError::Network(error.to_string())
+            ApiError::Network(crate::js_host::reason(error))
         }
     }
 }
@@ -186,17 +188,32 @@ impl Access {
         }
     }
 
-    fn apply(&self, mut request: RequestBuilder) -> RequestBuilder {
-        request = request.credentials(match self.credentials {
+    /// Sets a request's credentials, and its extra headers in `headers` (a header of the same
+    /// name as one of ours replaces it).
+    fn apply(&self, init: &RequestInit, headers: &Headers) {
+        init.set_credentials(match self.credentials {
             Credentials::SameOrigin => RequestCredentials::SameOrigin,
             Credentials::Include => RequestCredentials::Include,
             Credentials::Omit => RequestCredentials::Omit,
         });
         for (name, value) in &self.headers {
-            request = request.header(name, value);
+            let _ = headers.set(name, value);
         }
-        request
     }
+}
+
+/// Sends a request to `url` (the browser's `fetch`) and waits for its answer, whatever its
+/// status; it is aborted when the deadline passes.
+async fn send(url: &Url, init: &RequestInit, deadline: &Deadline) -> Result<Response, ApiError> {
+    let window = crate::browser::window()
+        .ok_or_else(|| ApiError::Network("no window to send the request from".into()))?;
+    init.set_signal(deadline.signal().as_ref());
+    let answer = JsFuture::from(window.fetch_with_str_and_init(url.as_str(), init))
+        .await
+        .map_err(|e| deadline.error(&e))?;
+    answer
+        .dyn_into::<Response>()
+        .map_err(|_| ApiError::Network("fetch gave no response".into()))
 }
 
 /// The body of a 2xx answer as text.
@@ -204,16 +221,19 @@ async fn ok_text(response: Response, deadline: &Deadline) -> Result<String, ApiE
     if !response.ok() {
         return Err(ApiError::Status(response.status()));
     }
-    response.text().await.map_err(|e| deadline.error(e))
+    let text = response.text().map_err(|e| deadline.error(&e))?;
+    let text = JsFuture::from(text).await.map_err(|e| deadline.error(&e))?;
+    Ok(text.as_string().unwrap_or_default())
 }
 
-/// The body of the 2xx answer to `request` (to `endpoint`, with `body` if any): the loader's
-/// early answer at `window[early_key]` when it is this very request, with when the loader sent
-/// it; else the answer to `request` sent now.
+/// The body of the 2xx answer to the request to `endpoint` (`GET`, or `POST` with `body`, with
+/// these headers besides the access's): the loader's early answer at `window[early_key]` when
+/// it is this very request, with when the loader sent it; else the answer to the request sent
+/// now.
 async fn answer_text(
     early_key: &str,
     endpoint: &Url,
-    request: RequestBuilder,
+    headers: &[(&str, &str)],
     body: Option<&str>,
     access: &Access,
     deadline: &Deadline,
@@ -221,15 +241,18 @@ async fn answer_text(
     if let Some((early, sent_at)) = take_prefetched(early_key, endpoint, body, access) {
         return Ok((early_answer(early, deadline).await?, sent_at));
     }
-    let request = access
-        .apply(request)
-        .abort_signal(deadline.signal().as_ref());
-    let request = match body {
-        Some(body) => request.body(body.to_owned()),
-        None => request.build(),
+    let init = RequestInit::new();
+    let list = Headers::new().map_err(|e| ApiError::Network(crate::js_host::reason(&e)))?;
+    for (name, value) in headers {
+        let _ = list.set(name, value);
     }
-    .map_err(|e| ApiError::Network(e.to_string()))?;
-    let response = request.send().await.map_err(|e| deadline.error(e))?;
+    access.apply(&init, &list);
+    init.set_headers(&list);
+    if let Some(body) = body {
+        init.set_method("POST");
+        init.set_body(&JsValue::from_str(body));
+    }
+    let response = send(endpoint, &init, deadline).await?;
     Ok((ok_text(response, deadline).await?, None))
 }
 
@@ -246,14 +269,15 @@ pub async fn fetch_session(
 ) -> Result<Session, ApiError> {
     let body = SessionRequest::body(locale);
     let deadline = Deadline::new(timeout_ms, cancel);
-    let request = Request::post(endpoint.as_str())
-        .header("Accept", "application/json")
-        .header("Content-Type", "application/json");
+    let headers = [
+        ("Accept", "application/json"),
+        ("Content-Type", "application/json"),
+    ];
     let asked_at_ms = crate::browser::now_ms();
     let (text, sent_at) = answer_text(
         EARLY_SESSION,
         endpoint,
-        request,
+        &headers,
         Some(&body),
         access,
         &deadline,
@@ -328,8 +352,8 @@ pub async fn fetch_status(
     cancel: Option<&AbortSignal>,
 ) -> Result<StatusAnswer, ApiError> {
     let deadline = Deadline::new(timeout_ms, cancel);
-    let request = Request::get(endpoint.as_str()).header("Accept", "application/json");
-    let (text, _) = answer_text(EARLY_STATUS, endpoint, request, None, access, &deadline).await?;
+    let headers = [("Accept", "application/json")];
+    let (text, _) = answer_text(EARLY_STATUS, endpoint, &headers, None, access, &deadline).await?;
     crate::status::parse_status(&text).ok_or(ApiError::BadStatusBody)
 }
 
@@ -345,17 +369,14 @@ pub async fn revoke(
 ) -> Result<(), ApiError> {
     let deadline = Deadline::new(timeout_ms, cancel);
     let same_origin = crate::browser::current_url().is_some_and(|page| page.same_origin(url));
-    let response = Request::get(url.as_str())
-        .mode(if same_origin {
-            RequestMode::SameOrigin
-        } else {
-            RequestMode::NoCors
-        })
-        .credentials(RequestCredentials::Omit)
-        .abort_signal(deadline.signal().as_ref())
-        .send()
-        .await
-        .map_err(|e| deadline.error(e))?;
+    let init = RequestInit::new();
+    init.set_mode(if same_origin {
+        RequestMode::SameOrigin
+    } else {
+        RequestMode::NoCors
+    });
+    init.set_credentials(RequestCredentials::Omit);
+    let response = send(url, &init, &deadline).await?;
     // An opaque answer has status 0 and says nothing; a readable one must be 2xx.
     if response.type_() == web_sys::ResponseType::Opaque || response.ok() {
         Ok(())

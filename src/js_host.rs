@@ -110,7 +110,7 @@ fn json_text(value: &JsValue) -> Option<String> {
 }
 
 /// The text of a rejection: an `Error`'s message, a string, or a generic word.
-fn reason(error: &JsValue) -> String {
+pub(crate) fn reason(error: &JsValue) -> String {
     error
         .as_string()
         .or_else(|| {
