@@ -21,25 +21,31 @@ use thryve_connect_protocol::ids::IdMap;
 /// The status endpoint's reactive state. `Copy`: handles only.
 #[derive(Clone, Copy)]
 pub(super) struct StatusState {
-    remembered: RwSignal<Remembered>,
-    /// Fresh results the status has not shown yet.
-    confirming: RwSignal<Confirming>,
+    beliefs: RwSignal<Beliefs>,
     failed: RwSignal<bool>,
     /// Whether a read has finished on this page (answered or failed).
     settled: RwSignal<bool>,
-    /// What the status's last answer said about connected sources (since, last data, reconnect);
-    /// never stored in the browser.
-    details: RwSignal<IdMap<Connection>>,
+}
+
+/// What the screen believes about the sources, in one signal: each signal of its own type is
+/// another copy of the signals' code in the wasm. Its readers are the rows' memos and texts,
+/// which re-run for a change in any part, and pass on only a change of their own.
+#[derive(Clone, Default, PartialEq)]
+struct Beliefs {
+    remembered: Remembered,
+    /// Fresh results the status has not shown yet.
+    confirming: Confirming,
+    /// What the status's last answer said about connected sources (since, last data,
+    /// reconnect); never stored in the browser.
+    details: IdMap<Connection>,
 }
 
 impl StatusState {
     pub(super) fn new() -> StatusState {
         StatusState {
-            remembered: RwSignal::new(Remembered::default()),
-            confirming: RwSignal::new(Confirming::default()),
+            beliefs: RwSignal::new(Beliefs::default()),
             failed: RwSignal::new(false),
             settled: RwSignal::new(false),
-            details: RwSignal::new(IdMap::new()),
         }
     }
 }
@@ -86,9 +92,7 @@ impl Screen {
     /// A source's state: the status endpoint's last answer where there is one (it is written
     /// into the remembered states), else what this browser saw last for this user.
     pub fn knowledge(&self, source: SourceId) -> Knowledge {
-        self.status
-            .remembered
-            .with(|remembered| remembered.get(source))
+        self.status.beliefs.with(|b| b.remembered.get(source))
     }
 
     /// What the status said about a connected source (since, last data, reconnect), while the
@@ -98,8 +102,8 @@ impl Screen {
             return None;
         }
         self.status
-            .details
-            .with(|details| details.get(&source).copied())
+            .beliefs
+            .with(|b| b.details.get(&source).copied())
     }
 
     /// Whether the status says `source` must be connected again.
@@ -118,8 +122,12 @@ impl Screen {
         }
         // Another user (or none) than the one named before: what the status said was about that
         // one. (The first key of the page names the user the status was read for.)
-        if previous.is_some() && self.status.details.with_untracked(|d| !d.is_empty()) {
-            self.status.details.set(IdMap::new());
+        if previous.is_some() {
+            self.status.beliefs.maybe_update(|b| {
+                let had = !b.details.is_empty();
+                b.details = IdMap::new();
+                had
+            });
         }
         let Some(key) = key else {
             // No key any more: keep nothing beyond this page.
@@ -131,10 +139,10 @@ impl Screen {
         if previous.is_none() {
             // What this page learnt before the key arrived (a return, the status) is newer.
             self.status
-                .remembered
-                .with_untracked(|seen| states.overlay(seen));
+                .beliefs
+                .with_untracked(|b| states.overlay(&b.remembered));
         }
-        self.status.remembered.set(states);
+        self.status.beliefs.update(|b| b.remembered = states);
         self.persist();
     }
 
@@ -189,8 +197,8 @@ impl Screen {
     /// Whether the status still disagrees with `source`'s fresh result after every re-read.
     pub fn is_unconfirmed(&self, source: SourceId) -> bool {
         self.status
-            .confirming
-            .with(|confirming| confirming.is_unconfirmed(source))
+            .beliefs
+            .with(|b| b.confirming.is_unconfirmed(source))
     }
 
     /// Re-reads the status when a fresh result is waiting for it to agree.
@@ -198,8 +206,8 @@ impl Screen {
         self.cancel_catch_up();
         let Some(delay) = self
             .status
-            .confirming
-            .with_untracked(Confirming::next_delay)
+            .beliefs
+            .with_untracked(|b| b.confirming.next_delay())
         else {
             return;
         };
@@ -230,27 +238,24 @@ impl Screen {
                 mut connected,
                 details,
             }) => {
-                self.status
-                    .confirming
-                    .update(|confirming| confirming.apply(&mut connected));
-                if self
-                    .status
-                    .details
-                    .with_untracked(|shown| *shown != details)
-                {
-                    self.status.details.set(details);
-                }
+                let shown = self.source_ids();
+                let mut remembered_changed = false;
+                self.status.beliefs.maybe_update(|b| {
+                    let before = b.clone();
+                    b.confirming.apply(&mut connected);
+                    b.details = details;
+                    b.remembered.replace_with(&shown, &connected);
+                    remembered_changed = b.remembered != before.remembered;
+                    *b != before
+                });
                 self.schedule_catch_up();
-                let mut updated = self.status.remembered.get_untracked();
-                updated.replace_with(&self.source_ids(), &connected);
-                if updated != self.status.remembered.get_untracked() {
-                    self.status.remembered.set(updated);
+                if remembered_changed {
                     self.persist();
                 }
             }
             Err(error) => {
                 // A failed read uses up a re-read like a disagreeing one.
-                self.status.confirming.update(Confirming::missed);
+                self.status.beliefs.update(|b| b.confirming.missed());
                 self.schedule_catch_up();
                 self.emit(ScreenEvent::Error(Failure {
                     context: ErrorContext::Status,
@@ -265,16 +270,10 @@ impl Screen {
     /// Remembers a source's state after an outcome. What the status said about the source
     /// before is out of date (a reconnect is done, a disconnect ends it) until it is read again.
     pub(super) fn remember(&self, source: SourceId, connected: bool) {
-        if self
-            .status
-            .details
-            .with_untracked(|details| details.contains_key(&source))
-        {
-            self.status.details.update(|details| {
-                details.remove(&source);
-            });
-        }
-        self.status.remembered.update(|r| r.set(source, connected));
+        self.status.beliefs.update(|b| {
+            b.details.remove(&source);
+            b.remembered.set(source, connected);
+        });
         self.persist();
     }
 
@@ -284,8 +283,8 @@ impl Screen {
             return;
         }
         self.status
-            .confirming
-            .update(|confirming| confirming.expect(source, connected));
+            .beliefs
+            .update(|b| b.confirming.expect(source, connected));
         self.schedule_catch_up();
     }
 
@@ -299,7 +298,8 @@ impl Screen {
         };
         if changed == Some(key.as_str()) {
             let stored = browser::load(Store::Local, &key).unwrap_or_default();
-            self.status.remembered.set(Remembered::from_json(&stored));
+            let remembered = Remembered::from_json(&stored);
+            self.status.beliefs.update(|b| b.remembered = remembered);
         }
     }
 
@@ -311,10 +311,17 @@ impl Screen {
             return;
         };
         // Nothing known: no entry at all (a browser keeps no trace of who used the screen).
-        if self.status.remembered.with_untracked(|r| r.0.is_empty()) {
+        if self
+            .status
+            .beliefs
+            .with_untracked(|b| b.remembered.0.is_empty())
+        {
             return browser::remove(Store::Local, &key);
         }
-        let json = self.status.remembered.with_untracked(Remembered::to_json);
+        let json = self
+            .status
+            .beliefs
+            .with_untracked(|b| b.remembered.to_json());
         browser::save(Store::Local, &key, &json);
     }
 }
