@@ -74,8 +74,8 @@ pub(crate) enum SessionView {
 pub(super) struct SessionState {
     /// The last answer; kept while a renewal is on its way.
     last: RwSignal<Option<SessionResult>>,
+    /// Whether a request is on its way.
     pending: RwSignal<bool>,
-    view: Memo<SessionView>,
 }
 
 /// What the session keeps that no view reacts to (in the screen's [`super::Kept`]).
@@ -89,27 +89,24 @@ pub(super) struct Kept {
 
 impl SessionState {
     pub(super) fn new() -> SessionState {
-        let last = RwSignal::new(None::<SessionResult>);
-        let pending = RwSignal::new(false);
-        let view = Memo::new(move |_| {
-            let pending = pending.get();
-            last.with(|value| match value {
-                Some(Ok(_)) => SessionView::Ready,
-                Some(Err(error)) if !pending => SessionView::Failed(error.clone()),
-                _ => SessionView::Loading,
-            })
-        });
         SessionState {
-            last,
-            pending,
-            view,
+            last: RwSignal::new(None),
+            pending: RwSignal::new(false),
         }
     }
 }
 
 impl Screen {
+    /// Read from the two signals each time rather than kept in a memo: its readers are a few
+    /// attributes that set nothing when their value stays, and a memo of its own type is more
+    /// code in the wasm than the reads it saves.
     pub fn session_view(&self) -> SessionView {
-        self.session.view.get()
+        let pending = self.session.pending.get();
+        self.session.last.with(|value| match value {
+            Some(Ok(_)) => SessionView::Ready,
+            Some(Err(error)) if !pending => SessionView::Failed(error.clone()),
+            _ => SessionView::Loading,
+        })
     }
 
     /// "Try again" after the token endpoint failed.
