@@ -41,8 +41,7 @@ pub fn SourceList(#[prop(optional, into)] class: MaybeProp<String>) -> impl Into
     let list_id = screen.id("list");
     let search = (sources.len() >= SEARCH_FROM).then(|| {
         let sources = sources.clone();
-        let matching =
-            Signal::derive(move || query.with(|q| sources.iter().filter(|s| s.matches(q)).count()));
+        let matching = move || query.with(|q| sources.iter().filter(|s| s.matches(q)).count());
         view! { <SourceSearch query matching list_id=list_id.clone() /> }
     });
     view! {

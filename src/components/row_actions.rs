@@ -11,9 +11,9 @@ use leptos::prelude::*;
 #[component]
 pub(super) fn RowActions(
     source: Source,
-    /// The row's state (the row's own memo).
-    #[prop(into)]
-    state: Signal<RowState>,
+    /// The row's state (the row's own memo; a `Signal` would add that type's code for a
+    /// component only the row uses).
+    state: Memo<RowState>,
 ) -> impl IntoView {
     let screen = Screen::expect();
     let t = screen.messages();

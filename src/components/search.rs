@@ -14,9 +14,9 @@ pub(super) const SEARCH_FROM: usize = 8;
 pub(super) fn SourceSearch(
     /// What the user typed.
     query: RwSignal<String>,
-    /// How many sources match it.
-    #[prop(into)]
-    matching: Signal<usize>,
+    /// How many sources match it (a closure: a `Signal<usize>` would add that type's code for
+    /// one reader).
+    matching: impl Fn() -> usize + Send + Sync + 'static,
     /// The ID of the list it filters.
     list_id: String,
 ) -> impl IntoView {
@@ -38,7 +38,7 @@ pub(super) fn SourceSearch(
             if !searching() {
                 return String::new();
             }
-            match matching.get() {
+            match matching() {
                 0 => t.format(Msg::SearchNone, &[("query", query.get().trim())]),
                 n => t.count(Msg::SearchCount, n, &[]),
             }
