@@ -4,6 +4,7 @@ use crate::browser;
 use crate::catalogue::Source;
 use crate::i18n::Msg;
 use crate::screen::{RowState, Screen, SessionView};
+use leptos::either::Either;
 use leptos::html;
 use leptos::prelude::*;
 
@@ -50,107 +51,109 @@ pub(super) fn RowActions(
         t.get(Msg::ConfirmCancel),
     );
 
-    view! {
-        <div class="tc-source__actions">
-            <Show
-                when=move || !matches!(row_state(), RowState::Confirming(_))
-                fallback=move || {
-                    // Focus moves into the confirmation each time it opens.
-                    let confirm_ref = NodeRef::<html::Button>::new();
-                    confirm_ref.on_load(|button| {
-                        let _ = button.focus();
-                    });
-                    view! {
-                        <div
-                            class="tc-confirm"
-                            role="group"
-                            aria-labelledby=question_id.clone()
-                            on:keydown=move |ev| {
-                                if ev.key() == "Escape" {
-                                    cancel();
-                                }
-                            }
-                        >
-                            <p class="tc-confirm__question" id=question_id.clone()>
-                                {question.clone()}
-                            </p>
-                            <div class="tc-confirm__actions">
-                                <button
-                                    type="button"
-                                    class="tc-button tc-button--danger"
-                                    aria-label=confirm_label.clone()
-                                    node_ref=confirm_ref
-                                    on:click=move |_| screen.disconnect(id)
-                                >
-                                    {yes_text}
-                                </button>
-                                <button
-                                    type="button"
-                                    class="tc-button tc-button--ghost"
-                                    on:click=move |_| cancel()
-                                >
-                                    {cancel_text}
-                                </button>
-                            </div>
-                        </div>
+    // Focus moves into the confirmation each time it opens.
+    let confirmation = move || {
+        let confirm_ref = NodeRef::<html::Button>::new();
+        confirm_ref.on_load(|button| {
+            let _ = button.focus();
+        });
+        view! {
+            <div
+                class="tc-confirm"
+                role="group"
+                aria-labelledby=question_id.clone()
+                on:keydown=move |ev| {
+                    if ev.key() == "Escape" {
+                        cancel();
                     }
                 }
             >
-                {
-                    let described_by = described_by.clone();
-                    let connect_label = connect_label.clone();
-                    let reconnect_label = reconnect_label.clone();
-                    move || {
-                        offers()
-                            .connect
-                            .then(|| {
-                                // The status says the connection must be made again.
-                                let (label, text) = if screen.needs_reconnect(id) {
-                                    (reconnect_label.clone(), reconnect_text)
-                                } else {
-                                    (connect_label.clone(), connect_text)
-                                };
-                                view! {
-                                    <button
-                                        type="button"
-                                        class="tc-button tc-button--primary"
-                                        aria-label=label
-                                        aria-describedby=described_by.clone()
-                                        aria-busy=move || busy().then_some("true")
-                                        disabled=move || !screen.can_act()
-                                        on:click=move |_| screen.connect(id)
-                                    >
-                                        <span class="tc-button__spinner" aria-hidden="true"></span>
-                                        {text}
-                                    </button>
-                                }
-                            })
+                <p class="tc-confirm__question" id=question_id.clone()>
+                    {question.clone()}
+                </p>
+                <div class="tc-confirm__actions">
+                    <button
+                        type="button"
+                        class="tc-button tc-button--danger"
+                        aria-label=confirm_label.clone()
+                        node_ref=confirm_ref
+                        on:click=move |_| screen.disconnect(id)
+                    >
+                        {yes_text}
+                    </button>
+                    <button type="button" class="tc-button tc-button--ghost" on:click=move |_| cancel()>
+                        {cancel_text}
+                    </button>
+                </div>
+            </div>
+        }
+    };
+    let buttons = move || {
+        let connect = {
+            let described_by = described_by.clone();
+            let connect_label = connect_label.clone();
+            let reconnect_label = reconnect_label.clone();
+            move || {
+                offers().connect.then(|| {
+                    // The status says the connection must be made again.
+                    let (label, text) = if screen.needs_reconnect(id) {
+                        (reconnect_label.clone(), reconnect_text)
+                    } else {
+                        (connect_label.clone(), connect_text)
+                    };
+                    view! {
+                        <button
+                            type="button"
+                            class="tc-button tc-button--primary"
+                            aria-label=label
+                            aria-describedby=described_by.clone()
+                            aria-busy=move || busy().then_some("true")
+                            disabled=move || !screen.can_act()
+                            on:click=move |_| screen.connect(id)
+                        >
+                            <span class="tc-button__spinner" aria-hidden="true"></span>
+                            {text}
+                        </button>
                     }
-                }
-                {
-                    let described_by = described_by.clone();
-                    let disconnect_label = disconnect_label.clone();
-                    move || {
-                        offers()
-                            .disconnect
-                            .then(|| {
-                                view! {
-                                    <button
-                                        type="button"
-                                        class="tc-button tc-button--secondary"
-                                        aria-label=disconnect_label.clone()
-                                        aria-describedby=described_by.clone()
-                                        disabled=move || !screen.can_act()
-                                        node_ref=disconnect_ref
-                                        on:click=move |_| screen.ask_disconnect(id)
-                                    >
-                                        {disconnect_text}
-                                    </button>
-                                }
-                            })
+                })
+            }
+        };
+        let disconnect = {
+            let described_by = described_by.clone();
+            let disconnect_label = disconnect_label.clone();
+            move || {
+                offers().disconnect.then(|| {
+                    view! {
+                        <button
+                            type="button"
+                            class="tc-button tc-button--secondary"
+                            aria-label=disconnect_label.clone()
+                            aria-describedby=described_by.clone()
+                            disabled=move || !screen.can_act()
+                            node_ref=disconnect_ref
+                            on:click=move |_| screen.ask_disconnect(id)
+                        >
+                            {disconnect_text}
+                        </button>
                     }
+                })
+            }
+        };
+        (connect, disconnect)
+    };
+
+    // The buttons, or the confirmation in their place. A plain closure rather than `<Show>`,
+    // whose memo of its own type is more code in the wasm than re-running this when the row's
+    // state changes: the same branch again rebuilds onto the same elements.
+    view! {
+        <div class="tc-source__actions">
+            {move || {
+                if matches!(row_state(), RowState::Confirming(_)) {
+                    Either::Left(confirmation())
+                } else {
+                    Either::Right(buttons())
                 }
-            </Show>
+            }}
         </div>
     }
 }
