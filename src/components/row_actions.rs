@@ -32,7 +32,8 @@ pub(super) fn RowActions(
     let cancel = move || {
         screen.cancel_disconnect();
         browser::next_frame(move || {
-            if let Some(button) = disconnect_ref.get_untracked() {
+            // A frame later the row may be gone (the screen removed): then nothing to focus.
+            if let Some(button) = disconnect_ref.try_get_untracked().flatten() {
                 let _ = button.focus();
             }
         });
@@ -51,11 +52,15 @@ pub(super) fn RowActions(
         t.get(Msg::ConfirmCancel),
     );
 
-    // Focus moves into the confirmation each time it opens.
+    // Focus moves into the confirmation each time it opens (in the next frame, as it moves
+    // back on cancel: a `NodeRef::on_load` would be another effect's code in the wasm).
     let confirmation = move || {
         let confirm_ref = NodeRef::<html::Button>::new();
-        confirm_ref.on_load(|button| {
-            let _ = button.focus();
+        browser::next_frame(move || {
+            // Already closed again (a quick answer), or the screen removed: nothing to focus.
+            if let Some(button) = confirm_ref.try_get_untracked().flatten() {
+                let _ = button.focus();
+            }
         });
         view! {
             <div

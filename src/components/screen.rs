@@ -37,7 +37,7 @@ pub fn ConnectScreen(
     let screen = Screen::new(config, events_target, on_event, host);
     let t = screen.messages();
     let root = NodeRef::<html::Section>::new();
-    root.on_load(move |section| screen.attach_events(section.into()));
+    screen.events_from(root);
     let title_id = screen.id("title");
     let labelled_by = title_id.clone();
     view! {

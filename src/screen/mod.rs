@@ -25,13 +25,14 @@ use crate::i18n::Messages;
 use crate::status::Knowledge;
 use flow::Flow;
 pub(crate) use flow::{Notice, RowState};
+use leptos::html;
 use leptos::prelude::*;
 pub(crate) use session::SessionCarry;
 use session::SessionState;
 pub(crate) use session::SessionView;
 pub use status::scale_confirm_delays;
 use status::StatusState;
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
@@ -61,8 +62,9 @@ struct Kept {
     messages: Messages,
     /// The prefix of the screen's element IDs.
     id: String,
-    /// Where DOM events are dispatched.
-    events: RefCell<Option<web_sys::EventTarget>>,
+    /// Where DOM events are dispatched: the given target, else the screen's root element.
+    events: Option<web_sys::EventTarget>,
+    root: Cell<Option<NodeRef<html::Section>>>,
     /// Aborted when the screen is disposed: every request it sent is cancelled.
     requests: RefCell<Option<web_sys::AbortController>>,
     carry: Option<SessionCarry>,
@@ -97,7 +99,8 @@ impl Screen {
             messages: Messages::with_texts(config.locale, &config.texts),
             config: Arc::new(config),
             id: format!("tc-{}", SCREENS.fetch_add(1, Ordering::Relaxed) + 1),
-            events: RefCell::new(events),
+            events,
+            root: Cell::new(None),
             requests: RefCell::new(None),
             carry: use_context::<SessionCarry>(),
             host,
@@ -179,11 +182,10 @@ impl Screen {
         self.kept.with_value(|k| format!("{}-{suffix}", k.id))
     }
 
-    /// Sends events from this element when none was given (the mount element wins).
-    pub fn attach_events(&self, target: web_sys::EventTarget) {
-        self.kept.with_value(|k| {
-            k.events.borrow_mut().get_or_insert(target);
-        });
+    /// Sends events from this element when none was given (the mount element wins). Read when
+    /// an event is sent (a `NodeRef::on_load` would be another effect's code in the wasm).
+    pub fn events_from(&self, root: NodeRef<html::Section>) {
+        self.kept.with_value(|k| k.root.set(Some(root)));
     }
 
     fn source_ids(&self) -> Vec<SourceId> {
@@ -233,7 +235,13 @@ impl Screen {
             callback.run(event.clone());
         }
         // Out of the cell first: a listener may act on the screen.
-        if let Some(target) = self.kept.with_value(|k| k.events.borrow().clone()) {
+        let target = self.kept.with_value(|k| {
+            k.events.clone().or_else(|| {
+                let root = k.root.get()?.get_untracked()?;
+                Some(root.into())
+            })
+        });
+        if let Some(target) = target {
             browser::dispatch(&target, event.name(), &event.detail_json());
         }
     }
