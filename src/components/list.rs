@@ -52,7 +52,10 @@ pub fn SourceList(#[prop(optional, into)] class: MaybeProp<String>) -> impl Into
                 screen
                     .status_failed()
                     .then(|| {
-                        view! { <p class="tc-sources__note">{t.get(Msg::StatusError)}</p> }
+                        // An owned text, as the rows' notes are: a `&str` child here would be
+                        // another view type's code in the wasm.
+                        let text = t.get(Msg::StatusError).to_owned();
+                        view! { <p class="tc-sources__note">{text}</p> }
                     })
             }}
             <ul class="tc-list" id=list_id aria-label=screen.messages().get(Msg::ListLabel)>
@@ -149,7 +152,7 @@ pub fn SourceRow(
         <li
             class=classes("tc-source", class)
             data-state=move || state.get().as_str()
-            data-reconnect=move || screen.needs_reconnect(id).then_some("true")
+            data-reconnect=move || screen.needs_reconnect(id).then(|| "true".to_owned())
             data-source-id=id.to_string()
             data-testid=format!("source-{id}")
             hidden=move || hidden.get()

@@ -112,7 +112,8 @@ pub(super) fn RowActions(
                             class="tc-button tc-button--primary"
                             aria-label=label
                             aria-describedby=described_by.clone()
-                            aria-busy=move || busy().then_some("true")
+                            // Owned, like `aria-describedby`: one attribute type less.
+                            aria-busy=move || busy().then(|| "true".to_owned())
                             disabled=move || !screen.can_act()
                             on:click=move |_| screen.connect(id)
                         >
