@@ -42,6 +42,22 @@ fn the_screen_renders_its_loading_state_on_the_server() {
     assert!(!html.contains("Disconnect"), "{html}");
 }
 
+/// A server may render a view on another thread than the one that made it (a multi-threaded
+/// runtime moves a request's task between threads): what the views read must not be tied to
+/// the thread that made the screen.
+#[test]
+fn the_screen_renders_on_another_thread_than_the_one_that_made_it() {
+    let page = Url::parse("https://app.example.com/").unwrap();
+    let config = Config::builder(page).sources([11, 1]).build().unwrap();
+    let owner = Owner::new();
+    let view = owner.with(|| view! { <ConnectScreen config /> }.into_any());
+    let html = std::thread::spawn(move || owner.with(|| view.to_html()))
+        .join()
+        .expect("rendered on another thread");
+    assert!(html.contains("Strava"), "{html}");
+    assert!(html.contains(r#"data-state="loading""#), "{html}");
+}
+
 #[test]
 fn configuration_errors_render_on_the_server() {
     let page = Url::parse("https://app.example.com/").unwrap();

@@ -176,11 +176,11 @@ impl Screen {
                 screen.on_return_to_tab();
             }
         });
-        self.kept.with_value(|k| k.tab_watch.replace(repeat));
+        self.browser(|k| k.tab_watch.replace(repeat));
     }
 
     pub(super) fn stop_watching_tab(&self) {
-        if let Some(repeat) = self.kept.try_with_value(|k| k.tab_watch.take()).flatten() {
+        if let Some(repeat) = self.browser(|k| k.tab_watch.take()).flatten() {
             repeat.stop();
         }
     }

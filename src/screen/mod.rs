@@ -45,23 +45,33 @@ pub const STATES_KEY: &str = "thryve-connect:states";
 /// The screen's state. `Copy`: every field is a handle on reactive state.
 #[derive(Clone, Copy)]
 pub(crate) struct Screen {
-    /// What no view reacts to, in one arena item.
-    kept: StoredValue<Kept, LocalStorage>,
+    /// The settings, messages and ID prefix: what the views read (on the server too).
+    fixed: StoredValue<Fixed>,
+    /// The browser's handles, in one arena item; none in a server render, which never uses
+    /// them (and may end on another thread than the one that made the screen, where dropping
+    /// thread-bound storage would panic).
+    kept: Option<StoredValue<Kept, LocalStorage>>,
     session: SessionState,
     status: StatusState,
     flow: RwSignal<Flow>,
     on_event: Option<Callback<ScreenEvent>>,
 }
 
-/// What the screen keeps that no view reacts to: its settings and messages, the host's code,
-/// and the handles of its requests, timers and listeners. One arena item for all of them: each
-/// `StoredValue` of its own type is another copy of the arena's code in the wasm (13 of them
-/// cost 2.4 KB of gzipped wasm). Set when the screen is made, or changed through its cells.
-struct Kept {
+/// What the screen is made with and never changes. Thread-safe storage: a server render reads
+/// it, and may do so on another thread than the one that made the screen.
+struct Fixed {
     config: Arc<Config>,
     messages: Messages,
     /// The prefix of the screen's element IDs.
     id: String,
+}
+
+/// What the screen keeps in the browser that no view reacts to: the host's code and the handles
+/// of its requests, timers and listeners (not thread-safe: only the browser touches them). With
+/// [`Fixed`], two arena items where there were 13: each `StoredValue` of its own type is
+/// another copy of the arena's code in the wasm (the two are about 2 KB less gzipped wasm than
+/// the 13 were). Changed through its cells.
+struct Kept {
     /// Where DOM events are dispatched: the given target, else the screen's root element.
     events: Option<web_sys::EventTarget>,
     root: Cell<Option<NodeRef<html::Section>>>,
@@ -80,7 +90,7 @@ static SCREENS: AtomicUsize = AtomicUsize::new(0);
 
 /// Cancels the timer kept in `slot`, if there is one (a no-op once the screen is disposed).
 fn cancel_timer(screen: &Screen, slot: fn(&Kept) -> &RefCell<Option<Timer>>) {
-    if let Some(timer) = screen.kept.try_with_value(|k| slot(k).take()).flatten() {
+    if let Some(timer) = screen.browser(|k| slot(k).take()).flatten() {
         timer.cancel();
     }
 }
@@ -95,10 +105,12 @@ impl Screen {
         on_event: Option<Callback<ScreenEvent>>,
         host: HostApi,
     ) -> Screen {
-        let kept = Kept {
+        let fixed = Fixed {
             messages: Messages::with_texts(config.locale, &config.texts),
             config: Arc::new(config),
             id: format!("tc-{}", SCREENS.fetch_add(1, Ordering::Relaxed) + 1),
+        };
+        let kept = Kept {
             events,
             root: Cell::new(None),
             requests: RefCell::new(None),
@@ -109,7 +121,8 @@ impl Screen {
             status: status::Kept::default(),
         };
         let screen = Screen {
-            kept: StoredValue::new_local(kept),
+            fixed: StoredValue::new(fixed),
+            kept: cfg!(target_arch = "wasm32").then(|| StoredValue::new_local(kept)),
             session: SessionState::new(),
             status: StatusState::new(),
             flow: RwSignal::new(Flow::default()),
@@ -122,8 +135,7 @@ impl Screen {
 
     /// The browser work, once the screen is rendered.
     fn begin(&self) {
-        self.kept
-            .with_value(|k| k.requests.replace(web_sys::AbortController::new().ok()));
+        self.browser(|k| k.requests.replace(web_sys::AbortController::new().ok()));
         self.forget_shared_states();
         if !self.take_carried_session() {
             self.renew_session();
@@ -136,21 +148,20 @@ impl Screen {
     /// Cancels what the screen still has on its way (requests, timers, listeners are stopped by
     /// their own cleanups).
     fn cancel_requests(&self) {
-        if let Some(Some(controller)) = self.kept.try_with_value(|k| k.requests.borrow().clone()) {
+        if let Some(Some(controller)) = self.browser(|k| k.requests.borrow().clone()) {
             controller.abort();
         }
     }
 
     /// The signal every request of this screen listens to.
     fn requests_signal(&self) -> Option<web_sys::AbortSignal> {
-        self.kept
-            .try_with_value(|k| {
-                k.requests
-                    .borrow()
-                    .as_ref()
-                    .map(web_sys::AbortController::signal)
-            })
-            .flatten()
+        self.browser(|k| {
+            k.requests
+                .borrow()
+                .as_ref()
+                .map(web_sys::AbortController::signal)
+        })
+        .flatten()
     }
 
     /// The screen provided by an enclosing [`crate::ConnectionProvider`] or [`crate::ConnectScreen`].
@@ -164,28 +175,34 @@ impl Screen {
         self.flow.try_with_untracked(|_| ()).is_some()
     }
 
+    /// Reads the browser's handles: `None` in a server render, which has none, and once the
+    /// screen is disposed.
+    fn browser<R>(&self, f: impl FnOnce(&Kept) -> R) -> Option<R> {
+        self.kept?.try_with_value(f)
+    }
+
     pub fn config(&self) -> Arc<Config> {
-        self.kept.with_value(|k| k.config.clone())
+        self.fixed.with_value(|f| f.config.clone())
     }
 
     /// Reads the settings without a copy of their handle.
     fn with_config<R>(&self, f: impl FnOnce(&Config) -> R) -> R {
-        self.kept.with_value(|k| f(&k.config))
+        self.fixed.with_value(|fixed| f(&fixed.config))
     }
 
     pub fn messages(&self) -> Messages {
-        self.kept.with_value(|k| k.messages.clone())
+        self.fixed.with_value(|f| f.messages.clone())
     }
 
     /// A prefix for element IDs, unique per screen on the page.
     pub fn id(&self, suffix: &str) -> String {
-        self.kept.with_value(|k| format!("{}-{suffix}", k.id))
+        self.fixed.with_value(|f| format!("{}-{suffix}", f.id))
     }
 
     /// Sends events from this element when none was given (the mount element wins). Read when
     /// an event is sent (a `NodeRef::on_load` would be another effect's code in the wasm).
     pub fn events_from(&self, root: NodeRef<html::Section>) {
-        self.kept.with_value(|k| k.root.set(Some(root)));
+        self.browser(|k| k.root.set(Some(root)));
     }
 
     fn source_ids(&self) -> Vec<SourceId> {
@@ -235,12 +252,14 @@ impl Screen {
             callback.run(event.clone());
         }
         // Out of the cell first: a listener may act on the screen.
-        let target = self.kept.with_value(|k| {
-            k.events.clone().or_else(|| {
-                let root = k.root.get()?.get_untracked()?;
-                Some(root.into())
+        let target = self
+            .browser(|k| {
+                k.events.clone().or_else(|| {
+                    let root = k.root.get()?.get_untracked()?;
+                    Some(root.into())
+                })
             })
-        });
+            .flatten();
         if let Some(target) = target {
             browser::dispatch(&target, event.name(), &event.detail_json());
         }

@@ -147,8 +147,8 @@ impl Screen {
     /// [`Screen::renew_session`], returning the request to wait for.
     fn request_session(&self) -> InFlight {
         if let Some(in_flight) = self
-            .kept
-            .with_value(|k| k.session.in_flight.borrow().clone())
+            .browser(|k| k.session.in_flight.borrow().clone())
+            .flatten()
         {
             return in_flight;
         }
@@ -157,7 +157,7 @@ impl Screen {
         let screen = *self;
         // The bookkeeping runs inside the shared request, so it is done once, before any waiter
         // (a click) goes on with the token.
-        let get_session = self.kept.with_value(|k| k.host.get_session.clone());
+        let get_session = self.browser(|k| k.host.get_session.clone()).flatten();
         let request = async move {
             let result = match get_session {
                 Some(get) => {
@@ -181,17 +181,14 @@ impl Screen {
                 }
             };
             if screen.alive() {
-                screen
-                    .kept
-                    .with_value(|k| k.session.in_flight.replace(None));
+                screen.browser(|k| k.session.in_flight.replace(None));
                 screen.on_session(result.clone());
             }
             result
         }
         .boxed_local()
         .shared();
-        self.kept
-            .with_value(|k| k.session.in_flight.replace(Some(request.clone())));
+        self.browser(|k| k.session.in_flight.replace(Some(request.clone())));
         self.session.pending.set(true);
         leptos::task::spawn_local(request.clone().map(|_| ()));
         request
@@ -203,9 +200,10 @@ impl Screen {
         self.session.pending.set(false);
         match result {
             Ok(session) => {
-                self.kept.with_value(|k| {
+                let config = self.config();
+                self.browser(|k| {
                     if let Some(carry) = &k.carry {
-                        carry.keep(&k.config, &session);
+                        carry.keep(&config, &session);
                     }
                 });
                 self.use_user_key(session.user.as_deref());
@@ -228,8 +226,8 @@ impl Screen {
     pub(super) fn take_carried_session(&self) -> bool {
         let config = self.config();
         let carried = self
-            .kept
-            .with_value(|k| k.carry.as_ref().and_then(|carry| carry.take(&config)));
+            .browser(|k| k.carry.as_ref().and_then(|carry| carry.take(&config)))
+            .flatten();
         match carried {
             Some(session) if session.is_fresh(browser::now_ms(), config.token_max_age_ms) => {
                 self.on_session(Ok(session));
@@ -251,7 +249,7 @@ impl Screen {
                 screen.renew_session();
             }
         });
-        self.kept.with_value(|k| k.session.refresh.replace(timer));
+        self.browser(|k| k.session.refresh.replace(timer));
     }
 
     pub(super) fn cancel_refresh(&self) {

@@ -115,8 +115,8 @@ impl Screen {
     pub(super) fn use_user_key(&self, user: Option<&str>) {
         let key = user.map(storage_key);
         let previous = self
-            .kept
-            .with_value(|k| k.status.storage_key.replace(key.clone()));
+            .browser(|k| k.status.storage_key.replace(key.clone()))
+            .flatten();
         if key == previous {
             return;
         }
@@ -149,12 +149,16 @@ impl Screen {
     /// Reads the status again (from the host's `get_status` or the status endpoint, when there is
     /// one and no read is on its way).
     pub(super) fn refresh_status(&self) {
-        let get_status = self.kept.with_value(|k| k.host.get_status.clone());
+        let get_status = self.browser(|k| k.host.get_status.clone()).flatten();
         let config = self.config();
         if get_status.is_none() && config.status_endpoint.is_none() {
             return;
         }
-        if self.kept.with_value(|k| k.status.pending.replace(true)) {
+        // Already on its way (or no browser to read it in).
+        if self
+            .browser(|k| k.status.pending.replace(true))
+            .unwrap_or(true)
+        {
             return;
         }
         let cancel = self.requests_signal();
@@ -170,7 +174,7 @@ impl Screen {
                 (None, None) => return,
             };
             if screen.alive() {
-                screen.kept.with_value(|k| k.status.pending.set(false));
+                screen.browser(|k| k.status.pending.set(false));
                 screen.on_status(result);
             }
         });
@@ -190,8 +194,10 @@ impl Screen {
 
     /// Whether there is a status to read (the host's `get_status`, or a status endpoint).
     fn has_status(&self) -> bool {
-        self.kept
-            .with_value(|k| k.host.get_status.is_some() || k.config.status_endpoint.is_some())
+        self.with_config(|c| c.status_endpoint.is_some())
+            || self
+                .browser(|k| k.host.get_status.is_some())
+                .unwrap_or(false)
     }
 
     /// Whether the status still disagrees with `source`'s fresh result after every re-read.
@@ -218,7 +224,7 @@ impl Screen {
                 screen.refresh_status();
             }
         });
-        self.kept.with_value(|k| k.status.catch_up.replace(timer));
+        self.browser(|k| k.status.catch_up.replace(timer));
     }
 
     /// Stops the next re-read (a new one is being scheduled, or the screen is going).
@@ -291,8 +297,8 @@ impl Screen {
     /// Another tab changed a storage entry: reload when it is this user's.
     pub(super) fn on_storage_changed(&self, changed: Option<&str>) {
         let Some(key) = self
-            .kept
-            .with_value(|k| k.status.storage_key.borrow().clone())
+            .browser(|k| k.status.storage_key.borrow().clone())
+            .flatten()
         else {
             return;
         };
@@ -305,8 +311,8 @@ impl Screen {
 
     fn persist(&self) {
         let Some(key) = self
-            .kept
-            .with_value(|k| k.status.storage_key.borrow().clone())
+            .browser(|k| k.status.storage_key.borrow().clone())
+            .flatten()
         else {
             return;
         };
