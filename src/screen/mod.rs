@@ -110,19 +110,22 @@ impl Screen {
             config: Arc::new(config),
             id: format!("tc-{}", SCREENS.fetch_add(1, Ordering::Relaxed) + 1),
         };
-        let kept = Kept {
-            events,
-            root: Cell::new(None),
-            requests: RefCell::new(None),
-            carry: use_context::<SessionCarry>(),
-            host,
-            tab_watch: RefCell::new(None),
-            session: session::Kept::default(),
-            status: status::Kept::default(),
-        };
+        // Made only in the browser: a server render never uses it.
+        let kept = cfg!(target_arch = "wasm32").then(|| {
+            StoredValue::new_local(Kept {
+                events,
+                root: Cell::new(None),
+                requests: RefCell::new(None),
+                carry: use_context::<SessionCarry>(),
+                host,
+                tab_watch: RefCell::new(None),
+                session: session::Kept::default(),
+                status: status::Kept::default(),
+            })
+        });
         let screen = Screen {
             fixed: StoredValue::new(fixed),
-            kept: cfg!(target_arch = "wasm32").then(|| StoredValue::new_local(kept)),
+            kept,
             session: SessionState::new(),
             status: StatusState::new(),
             flow: RwSignal::new(Flow::default()),
