@@ -186,42 +186,69 @@ impl Config {
         }
         let settings = &settings;
 
-        let token_endpoint = checker.check(
+        // Every setting's default, each replaced by its checked value; returned only when no
+        // check failed (the page's address stands in for the two URLs until they are checked).
+        let mut config = Config {
+            token_endpoint: page.clone(),
+            status_endpoint: None,
+            thryve_base: page.clone(),
+            redirect_uri: None,
+            sources: Vec::new(),
+            open: OpenMode::default(),
+            disconnect: DisconnectMode::default(),
+            locale: crate::i18n::DEFAULT_LOCALE,
+            token_max_age_ms: 0,
+            request_timeout_ms: 0,
+            heading_level: 2,
+            theme: None,
+            credentials: Credentials::default(),
+            headers: Headers::default(),
+            texts: Vec::new(),
+            prefetch: true,
+            screen_key: String::new(),
+        };
+        checker.set(
             "token-endpoint",
+            &mut config.token_endpoint,
             http_url(
                 page,
                 non_empty(&settings.token_endpoint).unwrap_or(DEFAULT_TOKEN_ENDPOINT),
             ),
         );
-        let status_endpoint = match non_empty(&settings.status_endpoint) {
-            Some(value) => checker
-                .check("status-endpoint", http_url(page, value))
-                .map(Some),
-            None => Some(None),
-        };
-        let thryve_base = checker.check(
+        if let Some(value) = non_empty(&settings.status_endpoint) {
+            checker.set(
+                "status-endpoint",
+                &mut config.status_endpoint,
+                http_url(page, value).map(Some),
+            );
+        }
+        checker.set(
             "thryve-base-url",
+            &mut config.thryve_base,
             thryve_base(
                 page,
                 non_empty(&settings.thryve_base_url).unwrap_or(DEFAULT_THRYVE_BASE_URL),
             ),
         );
-        let redirect_uri = match non_empty(&settings.redirect_uri) {
-            Some(value) => checker
-                .check("redirect-uri", redirect(page, value))
-                .map(Some),
-            None => Some(None),
-        };
-        let open = checker.check(
+        if let Some(value) = non_empty(&settings.redirect_uri) {
+            checker.set(
+                "redirect-uri",
+                &mut config.redirect_uri,
+                redirect(page, value).map(Some),
+            );
+        }
+        checker.set(
             "open",
+            &mut config.open,
             choice(
                 &settings.open,
                 ["same-tab", "new-tab"],
                 [OpenMode::SameTab, OpenMode::NewTab],
             ),
         );
-        let disconnect = checker.check(
+        checker.set(
             "disconnect",
+            &mut config.disconnect,
             choice(
                 &settings.disconnect,
                 ["background", "navigate"],
@@ -232,40 +259,51 @@ impl Config {
             "show-native",
             choice(&settings.show_native, ["false", "true"], [false, true]),
         );
-        let token_max_age = checker.check(
+        checker.set(
             "token-max-age",
+            &mut config.token_max_age_ms,
             number(
                 &settings.token_max_age,
                 DEFAULT_TOKEN_MAX_AGE_SECS,
                 1..=24 * 60 * 60,
                 " of seconds",
-            ),
+            )
+            .map(|seconds| seconds * 1000),
         );
-        let request_timeout = checker.check(
+        checker.set(
             "request-timeout",
+            &mut config.request_timeout_ms,
             number(
                 &settings.request_timeout,
                 DEFAULT_REQUEST_TIMEOUT_SECS,
                 1..=120,
                 " of seconds",
-            ),
+            )
+            .map(|seconds| seconds as u32 * 1000),
         );
-        let heading_level = checker.check(
+        checker.set(
             "heading-level",
-            number(&settings.heading_level, 2, 1..=6, ""),
+            &mut config.heading_level,
+            number(&settings.heading_level, 2, 1..=6, "").map(|level| level as u8),
         );
-        let locale = checker.check("locale", locale(settings.locale.as_deref(), languages));
+        checker.set(
+            "locale",
+            &mut config.locale,
+            locale(settings.locale.as_deref(), languages),
+        );
         let order = checker.check("sources", source_list(settings.sources.as_deref()));
-        let theme = checker.check(
+        checker.set(
             "theme",
+            &mut config.theme,
             choice(
                 &settings.theme,
                 ["light", "dark"],
                 [Some(Theme::Light), Some(Theme::Dark)],
             ),
         );
-        let prefetch = checker.check(
+        checker.set(
             "prefetch",
+            &mut config.prefetch,
             choice(
                 &settings.prefetch,
                 ["true", "false"],
@@ -273,8 +311,9 @@ impl Config {
             )
             .map(|prefetch| prefetch.unwrap_or(true)),
         );
-        let credentials = checker.check(
+        checker.set(
             "credentials",
+            &mut config.credentials,
             choice(
                 &settings.credentials,
                 ["same-origin", "include", "omit"],
@@ -285,16 +324,12 @@ impl Config {
                 ],
             ),
         );
-        let headers = Headers(
-            extras
-                .as_ref()
-                .map(|e| e.headers.clone())
-                .unwrap_or_default(),
-        );
-        let texts = extras.as_ref().map(|e| e.texts.clone()).unwrap_or_default();
-        let sources = match (order, extras, show_native) {
-            (Some(order), Some(extras), Some(show_native)) => checker.check(
+        if let (Some(order), Some(extras), Some(show_native)) = (order, extras, show_native) {
+            config.headers = Headers(extras.headers);
+            config.texts = extras.texts;
+            checker.set(
                 "sources",
+                &mut config.sources,
                 Selection {
                     order: extras.sources.or(order),
                     hidden: extras.hidden,
@@ -305,61 +340,13 @@ impl Config {
                 }
                 .resolve()
                 .map_err(|e| e.to_string()),
-            ),
-            _ => None,
-        };
+            );
+        }
 
-        match (
-            token_endpoint,
-            status_endpoint,
-            thryve_base,
-            redirect_uri,
-            open,
-            disconnect,
-            token_max_age,
-            request_timeout,
-            locale,
-            sources,
-            heading_level,
-            theme,
-            prefetch,
-            credentials,
-        ) {
-            (
-                Some(token_endpoint),
-                Some(status_endpoint),
-                Some(thryve_base),
-                Some(redirect_uri),
-                Some(open),
-                Some(disconnect),
-                Some(token_max_age),
-                Some(request_timeout),
-                Some(locale),
-                Some(sources),
-                Some(heading_level),
-                Some(theme),
-                Some(prefetch),
-                Some(credentials),
-            ) if errors.is_empty() => Ok(Config {
-                token_endpoint,
-                status_endpoint,
-                thryve_base,
-                redirect_uri,
-                sources,
-                open,
-                disconnect,
-                locale,
-                token_max_age_ms: token_max_age * 1000,
-                request_timeout_ms: (request_timeout * 1000) as u32,
-                heading_level: heading_level as u8,
-                theme,
-                prefetch,
-                credentials,
-                headers,
-                texts,
-                screen_key: String::new(),
-            }),
-            _ => Err(errors),
+        if errors.is_empty() {
+            Ok(config)
+        } else {
+            Err(errors)
         }
     }
 

@@ -18,6 +18,18 @@ impl Checker<'_> {
             .map_err(|problem| self.0.push(ConfigError { setting, problem }))
             .ok()
     }
+
+    /// Puts a setting's checked value in its place; a problem is collected instead.
+    pub(super) fn set<T>(
+        &mut self,
+        setting: &'static str,
+        slot: &mut T,
+        result: Result<T, String>,
+    ) {
+        if let Some(value) = self.check(setting, result) {
+            *slot = value;
+        }
+    }
 }
 
 pub(super) fn non_empty(value: &Option<String>) -> Option<&str> {
