@@ -5,5 +5,5 @@ set -eu
 dir="${TRUNK_STAGING_DIR:?run by trunk build (it sets TRUNK_STAGING_DIR)}"
 cd "$(dirname "$0")/.."
 # For the host, so without the wasm's build options (scripts/build.sh), which would rebuild it.
-env -u RUSTC_BOOTSTRAP -u CARGO_UNSTABLE_BUILD_STD \
+env -u RUSTC_BOOTSTRAP -u CARGO_UNSTABLE_BUILD_STD -u CARGO_UNSTABLE_BUILD_STD_FEATURES \
   cargo run --quiet --features prerender --bin thryve-connect-prerender -- "$dir/index.html"
