@@ -8,6 +8,7 @@ use crate::config::{Config, ConfigBuilder, ConfigError, Settings, DATA_PREFIX};
 use crate::host::HostApi;
 use crate::js_host::JsCallbacks;
 use crate::screen::SessionCarry;
+use leptos::either::Either;
 use leptos::prelude::*;
 use thryve_connect_protocol::json::Json;
 use wasm_bindgen::prelude::*;
@@ -156,12 +157,13 @@ fn screen_key(element: &web_sys::Element) -> String {
 /// A mounted screen. Dropping it unmounts the screen; [`Mounted::forget`] keeps it for the
 /// page's lifetime.
 #[must_use = "dropping a Mounted unmounts the screen; call .forget() to keep it"]
-pub struct Mounted(leptos::mount::UnmountHandle<leptos::tachys::view::any_view::AnyViewState>);
+pub struct Mounted(Box<dyn std::any::Any>);
 
 impl Mounted {
     /// Keeps the screen mounted for the rest of the page's life.
     pub fn forget(self) {
-        self.0.forget();
+        // What `UnmountHandle::forget` does: the handle is never dropped, so never unmounts.
+        std::mem::forget(self.0);
     }
 }
 
@@ -197,7 +199,8 @@ fn render(
     }
     let target: web_sys::EventTarget = element.clone().unchecked_into();
     let prefix = prefix_of(&element);
-    Mounted(leptos::mount::mount_to(element, move || {
+    // The handle's type names the view's, which cannot be written: kept behind `Any`.
+    Mounted(Box::new(leptos::mount::mount_to(element, move || {
         provide_context(carry);
         match config {
             Ok(config) => {
@@ -205,21 +208,20 @@ fn render(
                     get_session,
                     get_status,
                 } = host;
-                view! {
+                Either::Left(view! {
                     <ConnectScreen
                         config
                         events_target=target
                         get_session=get_session
                         get_status=get_status
                     />
-                }
-                .into_any()
+                })
             }
-            Err(errors) => {
-                view! { <ConfigErrors errors locale attribute_prefix=prefix /> }.into_any()
-            }
+            Err(errors) => Either::Right(view! {
+                <ConfigErrors errors locale attribute_prefix=prefix />
+            }),
         }
-    }))
+    })))
 }
 
 /// Mounts into the element with this ID. Returns `false` (and logs) when there is none.

@@ -7,6 +7,7 @@ use crate::catalogue::Source;
 use crate::i18n::Msg;
 use crate::screen::{RowState, Screen, SessionView};
 use crate::status::Knowledge;
+use leptos::either::Either;
 use leptos::prelude::*;
 
 /// The list of data sources with their state and actions; from eight sources up, with a search
@@ -22,18 +23,15 @@ pub fn SourceList(#[prop(optional, into)] class: MaybeProp<String>) -> impl Into
     let line = {
         let t = t.clone();
         move || match screen.session_view() {
-            SessionView::Loading => view! {
+            SessionView::Loading => Either::Left(view! {
                 <span class="tc-sources__loading" id=loading_id.clone()>
                     <span class="tc-spinner" aria-hidden="true"></span>
                     {t.get(Msg::SessionLoading)}
                 </span>
-            }
-            .into_any(),
+            }),
             _ => {
                 let count = screen.connected_count();
-                (count > 0)
-                    .then(|| t.count(Msg::Summary, count, &[]))
-                    .into_any()
+                Either::Right((count > 0).then(|| t.count(Msg::Summary, count, &[])))
             }
         }
     };
@@ -178,15 +176,13 @@ pub fn SourceRow(
 #[component]
 pub fn SourceMark(source: Source) -> impl IntoView {
     match source.logo.clone() {
-        Some(logo) => view! {
+        Some(logo) => Either::Left(view! {
             <img class="tc-source__logo" src=logo alt="" width="40" height="40" loading="lazy" />
-        }
-        .into_any(),
-        None => view! {
+        }),
+        None => Either::Right(view! {
             <span class="tc-source__monogram" data-tint=(source.id % 6).to_string() aria-hidden="true">
                 {source.monogram()}
             </span>
-        }
-        .into_any(),
+        }),
     }
 }
