@@ -3,8 +3,8 @@
 
 use crate::i18n::Msg;
 use crate::screen::Screen;
-use leptos::html;
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 
 /// From this many sources up, the list gets a search field.
 pub(super) const SEARCH_FROM: usize = 8;
@@ -24,10 +24,17 @@ pub(super) fn SourceSearch(
     let t = screen.messages();
     let input_id = screen.id("search");
     let count_id = screen.id("search-count");
-    let input = NodeRef::<html::Input>::new();
-    let clear = move || {
+    // Empties the query and puts the focus back in the field, found beside the element the
+    // event came to (a `NodeRef` would add its element type's code to the wasm for this one use).
+    let clear = move |ev: &web_sys::Event| {
         query.set(String::new());
-        if let Some(input) = input.get_untracked() {
+        let input = ev
+            .current_target()
+            .and_then(|target| target.dyn_into::<web_sys::Element>().ok())
+            .and_then(|element| element.parent_element())
+            .and_then(|field| field.query_selector("input").ok().flatten())
+            .and_then(|input| input.dyn_into::<web_sys::HtmlElement>().ok());
+        if let Some(input) = input {
             let _ = input.focus();
         }
     };
@@ -58,13 +65,12 @@ pub(super) fn SourceSearch(
                     placeholder=label
                     aria-controls=list_id
                     aria-describedby=count_id.clone()
-                    node_ref=input
                     prop:value=move || query.get()
                     on:input=move |ev| query.set(event_target_value(&ev))
                     on:keydown=move |ev| {
                         if ev.key() == "Escape" && searching() {
                             ev.prevent_default();
-                            clear();
+                            clear(&ev);
                         }
                     }
                 />
@@ -72,7 +78,7 @@ pub(super) fn SourceSearch(
                     type="button"
                     class="tc-button tc-button--ghost tc-search__clear"
                     hidden=move || !searching()
-                    on:click=move |_| clear()
+                    on:click=move |ev| clear(&ev)
                 >
                     {clear_text}
                 </button>
