@@ -4,14 +4,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-WASM_BUDGET=109000 # measured 107.6 KB: its own standard library, panics that abort at once
+WASM_BUDGET=109000 # measured 107.3 KB: its own standard library, panics that abort at once
                    # (scripts/build.sh) -17.2 KB, wasm-streams' classes linked out -4.9 KB,
                    # source-ID maps as sorted vectors -6.8 KB, no Debug formatting -3.2 KB, one
                    # lookup for the settings' choices -0.8 KB, the screen's plain state in one
                    # arena item -2.0 KB, fetch without gloo-net -1.6 KB, fewer signal, memo,
                    # effect and view types -5.0 KB, the settings checked into one Config -0.3 KB,
                    # the standard library's optimize_for_size -0.7 KB, no type-erased views
-                   # (Either, not AnyView) -5.2 KB; README "Speed and size"
+                   # (Either, not AnyView) -5.2 KB, no NodeRef for the search field -0.4 KB;
+                   # README "Speed and size"
 JS_BUDGET=7000     # wasm-bindgen glue (short import names) + the loader, both minified by esbuild: 6.5 KB
 CSS_BUDGET=2600    # minified by Trunk: 2.4 KB
 HTML_BUDGET=1600   # the standalone page with its pre-rendered first frame, minified: 1.4 KB
