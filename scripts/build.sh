@@ -8,7 +8,7 @@
 # instead of formatting a message: about 17 KB less gzipped wasm (README, "Speed and size"), and
 # with its `optimize_for_size` feature (algorithms picked for size, not speed: 0.7 KB less). A
 # panic is a bug, and the wasm cannot go on after one either way; for its message and place in
-# the console, build with PANIC_MESSAGES=1 (or use `trunk serve`). Both need options that stable
+# the console, build with PANIC_MESSAGES=1 (or use `trunk serve`). These need options that stable
 # Rust keeps unstable (Cargo's build-std, `-Cpanic=immediate-abort`), allowed here by
 # RUSTC_BOOTSTRAP for this build only, and the standard library's source (`rustup component add
 # rust-src`; scripts/setup.sh). Checked with Rust 1.95.
@@ -26,6 +26,8 @@ if [ "${PANIC_MESSAGES:-0}" != 1 ]; then
   export RUSTC_BOOTSTRAP=1
   export CARGO_UNSTABLE_BUILD_STD=std,panic_abort
   # The standard library's own size-first choices (smaller sorting, number formatting, ...).
+  # This list replaces std's default features (unwinding, backtraces), which a wasm whose
+  # panics abort does not use.
   export CARGO_UNSTABLE_BUILD_STD_FEATURES=optimize_for_size
   export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort"
   # Trunk runs Cargo offline: the standard library's own crates (its lock file's, which a build

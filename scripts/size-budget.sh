@@ -16,13 +16,14 @@ WASM_BUDGET=109000 # measured 107.3 KB: its own standard library, panics that ab
 JS_BUDGET=7000     # wasm-bindgen glue (short import names) + the loader, both minified by esbuild: 6.5 KB
 CSS_BUDGET=2600    # minified by Trunk: 2.4 KB
 HTML_BUDGET=1600   # the standalone page with its pre-rendered first frame, minified: 1.4 KB
-FIRST_LOAD_BUDGET=119500 # all of the above and the page's own styles: 118.0 KB (issue goal 125 KB)
+FIRST_LOAD_BUDGET=119500 # all of the above and the page's own styles: 117.6 KB (issue goal 125 KB)
 
 gz() { cat "$@" | gzip -9 | wc -c; }
 wasm=$(gz dist/*.wasm)
 js=$(( $(gz dist/thryve-connect-app-*.js) + $(gz dist/thryve-connect.js) ))
 css=$(gz dist/thryve-connect-*.css)
 html=$(gz dist/index.html)
+page_css=$(gz dist/page-*.css)
 
 status=0
 check() {
@@ -37,5 +38,6 @@ check wasm "$wasm" "$WASM_BUDGET"
 check js "$js" "$JS_BUDGET"
 check css "$css" "$CSS_BUDGET"
 check html "$html" "$HTML_BUDGET"
-check "first load (page, loader, glue, wasm, styles)" $((wasm + js + css + html + $(gz dist/page-*.css))) "$FIRST_LOAD_BUDGET"
+check total "$((wasm + js + css + html + page_css))" "$FIRST_LOAD_BUDGET"
+echo "(total: the first load, the page's own styles included)"
 exit $status

@@ -43,6 +43,10 @@ step "browser tests (wasm-bindgen-test, headless Chromium)"
 export CHROMEDRIVER=${CHROMEDRIVER:-/usr/bin/chromedriver}
 export WASM_BINDGEN_TEST_TIMEOUT=${WASM_BINDGEN_TEST_TIMEOUT:-300}
 cargo test --target wasm32-unknown-unknown -p thryve-connect --features csr --test web
+# Again with Leptos' event delegation, which a host app may turn on for the whole build: the
+# handlers then run from one listener on the window (the search's Clear relies on the event's
+# target, not its current target).
+cargo test --target wasm32-unknown-unknown -p thryve-connect --features csr,leptos/delegation --test web
 # URLs through the browser's own parser: the same cases as on the host (protocol/src/address.rs).
 cargo test --target wasm32-unknown-unknown -p thryve-connect-protocol --lib
 # The server's HTML (tests/fixtures/ssr-screen.html, checked by tests/ssr.rs) hydrated.

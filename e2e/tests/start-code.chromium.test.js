@@ -10,7 +10,7 @@ import { startCode } from "../perf/trace-start.mjs";
 
 const withScreen = screens();
 
-// Measured 177 573 bytes in 807 functions (185 289 in 847 before the views did without type
+// Measured 176 538 bytes in 809 functions (185 289 in 847 before the views did without type
 // erasure, Either instead of AnyView, and the standard library was built for size; 198 938 in
 // 921 before the wasm-streams classes were linked out, the screen's plain state was in one arena
 // item, fetch went without gloo-net and there were fewer signal, memo and effect types; 205 250

@@ -24,15 +24,17 @@ pub(super) fn SourceSearch(
     let t = screen.messages();
     let input_id = screen.id("search");
     let count_id = screen.id("search-count");
-    // Empties the query and puts the focus back in the field, found beside the element the
-    // event came to (a `NodeRef` would add its element type's code to the wasm for this one use).
+    // Empties the query and puts the focus back in the field, found from the element the event
+    // came from (a `NodeRef` would add its element type's code to the wasm for this one use).
+    // `target`, not `current_target`: with Leptos' event delegation on (a host app may turn it
+    // on) the handler runs from a listener on the window.
     let clear = move |ev: &web_sys::Event| {
         query.set(String::new());
         let input = ev
-            .current_target()
+            .target()
             .and_then(|target| target.dyn_into::<web_sys::Element>().ok())
-            .and_then(|element| element.parent_element())
-            .and_then(|field| field.query_selector("input").ok().flatten())
+            .and_then(|element| element.closest(".tc-search__field").ok().flatten())
+            .and_then(|field| field.query_selector(".tc-search__input").ok().flatten())
             .and_then(|input| input.dyn_into::<web_sys::HtmlElement>().ok());
         if let Some(input) = input {
             let _ = input.focus();

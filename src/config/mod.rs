@@ -186,8 +186,9 @@ impl Config {
         }
         let settings = &settings;
 
-        // Every setting's default, each replaced by its checked value; returned only when no
-        // check failed (the page's address stands in for the two URLs until they are checked).
+        // Each field is replaced by its setting's checked value (the value here is the default
+        // for the optional ones, a stand-in for the others: the page's address for the two URLs,
+        // 0 for the two times); returned only when no check failed, so no stand-in is left.
         let mut config = Config {
             token_endpoint: page.clone(),
             status_endpoint: None,
